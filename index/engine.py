@@ -1,0 +1,95 @@
+"""The answer engine: one index directory + one embedding model, shared by the CLI and the bot."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import ingest as ingesting
+from .answer import compose, score_sentences, to_citation
+from .embedding import Embedder, load_embedder
+from .errors import EmptyQuestion, QuestionTooLong
+from .search import Searcher
+from .store import SourceInfo, Store
+from .types import Answer, Citation, IngestReport
+
+MAX_QUESTION_CHARS = 2000
+# A passage supports a claim when one of its sentences is at least this close to it
+# (bias-corrected cosine); below it, citation lookup says it found nothing.
+SUPPORT_ABOVE = 0.05
+
+
+class Engine:
+    """Thread-safe: answers may run in many threads while one ingest runs in another."""
+
+    def __init__(self, store: Store, embedder: Embedder):
+        self.store = store
+        self.embedder = embedder
+        self.searcher = Searcher(store, embedder)
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None) -> "Engine":
+        store = Store.open(Path(index_dir))
+        # The index names its model: load that one unless the caller insists on another.
+        embedder = embedder or load_embedder(model or store.model)
+        store.close()
+        return cls(Store.open(Path(index_dir), model=embedder.name), embedder)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _clean(self, text: str) -> str:
+        text = " ".join((text or "").split())
+        if not text:
+            raise EmptyQuestion()
+        if len(text) > MAX_QUESTION_CHARS:
+            raise QuestionTooLong(len(text), MAX_QUESTION_CHARS)
+        return text
+
+    def ask(self, question: str, k: int = 5) -> Answer:
+        question = self._clean(question)
+        self.store.refresh()
+        q = self.searcher.query(question)
+        hits = self.searcher.search(q, k=max(k, 8))
+        return compose(self.searcher, q, hits, k)
+
+    def cite(self, claim: str, k: int = 5) -> list[Citation]:
+        """Passages that support a claim, best first; empty when none does."""
+        claim = self._clean(claim)
+        self.store.refresh()
+        q = self.searcher.query(claim)
+        hits = self.searcher.search(q, k=max(k, 8))
+        best: dict[int, float] = {}
+        for s in score_sentences(self.searcher, q, hits):
+            best.setdefault(s.hit.passage.id, s.score)
+        ranked = sorted((h for h in hits if best.get(h.passage.id, -1.0) >= SUPPORT_ABOVE),
+                        key=lambda h: -best[h.passage.id])
+        return [to_citation(i + 1, h) for i, h in enumerate(ranked[:k])]
+
+    def sources(self) -> list[SourceInfo]:
+        self.store.refresh()
+        return self.store.sources()
+
+    def ingest(self, paths: Iterable[Path], progress=None, wait: float = 0.0) -> IngestReport:
+        with self._write_lock:
+            return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait)
+
+    def remove(self, path: str) -> bool:
+        """Remove an article by its path (as listed by sources) or by its exact title."""
+        self.store.refresh()
+        matches = [s.path for s in self.store.sources() if s.path == path or s.title == path]
+        if not matches and Path(path).exists():
+            matches = [str(Path(path).resolve())]
+        with self._write_lock:
+            return any([ingesting.remove(self.store, self.embedder, m) for m in matches])
+
+    def rebuild(self) -> None:
+        with self._write_lock:
+            ingesting.rebuild(self.store, self.embedder)
+
+    def stats(self) -> dict:
+        self.store.refresh()
+        docs, passages = self.store.counts()
+        return {"articles": docs, "passages": passages, "model": self.store.model or self.embedder.name,
+                "index_dir": str(self.store.directory), "generation": self.store.generation}

@@ -1,0 +1,38 @@
+"""Errors citebot reports to users: each message says what went wrong and what to do."""
+
+
+class CitebotError(Exception):
+    """Base class: the message is fit to show a user as is."""
+
+
+class LoadError(CitebotError):
+    """A file could not be turned into a Document (empty, binary, undecodable, malformed)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class EmptyQuestion(CitebotError):
+    def __init__(self) -> None:
+        super().__init__("the question is empty: ask something, e.g. citebot ask \"アラスカ会談はいつ?\"")
+
+
+class QuestionTooLong(CitebotError):
+    def __init__(self, length: int, limit: int):
+        super().__init__(f"the question is {length} characters long; the limit is {limit}")
+        self.length = length
+        self.limit = limit
+
+
+class ModelMismatch(CitebotError):
+    """The index was built with another embedding model than the one asked to query it."""
+
+
+class IndexCorrupt(CitebotError):
+    """An index file is unreadable; the message names it and the command to rebuild."""
+
+
+class IndexLocked(CitebotError):
+    """Another ingest holds the index's write lock."""

@@ -1,0 +1,150 @@
+"""Values that cross module lines: file -> Document -> Passage -> Hit -> Answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Block:
+    """A span of a document's text that shares one section and one citation.
+
+    A matome post's quoted `✅` block is its own Block whose `source`/`source_url`
+    name the quoted outlet and whose `published` is the `公開日` date before it.
+    Chunking never lets a passage cross a Block boundary.
+    """
+
+    start: int  # offset into Document.text
+    end: int
+    section: str | None = None
+    source: str | None = None  # quoted outlet (e.g. "BBC"), None for the page's own text
+    source_url: str | None = None
+    published: str | None = None  # ISO date of the quoted source, None to inherit the document's
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article with its provenance. Offsets everywhere refer to `text`."""
+
+    path: str  # where it was loaded from (absolute)
+    title: str
+    text: str
+    blocks: tuple[Block, ...]
+    url: str | None = None  # the article's own URL (URL: line, front matter, canonical link)
+    published: str | None = None  # ISO date YYYY-MM-DD
+    outlet: str | None = None  # the article's own publisher, when known
+    lang: str = "ja"  # "ja" or "en": the main language of the text
+    format: str = "txt"  # "matome", "news", "markdown", "html", "txt"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable chunk: a run of whole sentences inside one Block."""
+
+    id: int  # row id in the store
+    doc_path: str
+    text: str
+    start: int  # offsets into the Document's text
+    end: int
+    title: str
+    section: str | None
+    url: str | None
+    source: str | None
+    source_url: str | None
+    published: str | None  # the block's date, else the document's
+    lang: str
+    outlet: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The URL a reader should click: the quoted outlet's, else the article's."""
+        return self.source_url or self.url
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage ranked for a query, with the score that ranked it."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an answer's `[n]` points at."""
+
+    n: int
+    passage: str
+    title: str
+    section: str | None
+    url: str | None
+    source: str | None
+    source_url: str | None
+    published: str | None
+    path: str
+    score: float
+    outlet: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        return self.source_url or self.url
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n,
+            "passage": self.passage,
+            "title": self.title,
+            "section": self.section,
+            "url": self.url,
+            "source": self.source,
+            "source_url": self.source_url,
+            "published": self.published,
+            "path": self.path,
+            "score": round(float(self.score), 4),
+            "outlet": self.outlet,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer, quoted verbatim from the passage of citation `n`."""
+
+    text: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    abstained: bool
+    lang: str = "ja"  # the question's language: the language the reply frame is written in
+    message: str = ""  # set when abstaining: "the articles don't cover this"
+
+    @property
+    def text(self) -> str:
+        if self.abstained:
+            return self.message
+        return " ".join(f"{s.text} [{s.n}]" for s in self.sentences)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the summary line."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    passages: int = 0  # passages written by this ingest

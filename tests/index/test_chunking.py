@@ -1,0 +1,60 @@
+"""Chunking: sentence boundaries, passage sizes, and block boundaries."""
+from index.chunking import MAX_CHARS, chunk_block, chunk_document, split_sentences
+from index.types import Block, Document
+
+
+def _texts(text, spans):
+    return [text[s.start:s.end] for s in spans]
+
+
+def test_japanese_sentences_end_at_full_stops_and_keep_closing_quotes():
+    """。！？ end a sentence, and a closing 」 stays with the sentence it closes."""
+    text = "会談は15日に行われた。「建設的だった」と述べた。本当か？はい！"
+    assert _texts(text, split_sentences(text)) == ["会談は15日に行われた。", "「建設的だった」と述べた。", "本当か？", "はい！"]
+
+
+def test_line_breaks_end_sentences_even_without_punctuation():
+    """Headings and datelines on their own line never glue onto the next sentence."""
+    text = "再会の地\n公開日:2025/08/18\n本文です。"
+    assert _texts(text, split_sentences(text)) == ["再会の地", "公開日:2025/08/18", "本文です。"]
+
+
+def test_english_abbreviations_do_not_end_sentences():
+    """'Oct. 4', 'U.S.' and 'Mr.' stay inside their sentence."""
+    text = 'Tokyo, Oct. 4 -- The U.S. envoy met Mr. Smith. He said "yes." Then he left!'
+    assert _texts(text, split_sentences(text)) == [
+        "Tokyo, Oct. 4 -- The U.S. envoy met Mr. Smith.", 'He said "yes."', "Then he left!"]
+
+
+def test_passages_hold_whole_sentences_within_the_size_limit():
+    """Every passage is a run of whole sentences no longer than MAX_CHARS."""
+    sentence = "これは長めの文で、検索のために十分な長さを持っている例文です。"
+    text = sentence * 40
+    block = Block(0, len(text))
+    chunks = chunk_block(text, block)
+    assert len(chunks) > 1
+    sentences = {(s.start, s.end) for s in split_sentences(text)}
+    for c in chunks:
+        assert c.end - c.start <= MAX_CHARS
+        assert all((s.start, s.end) in sentences for s in c.sentences)
+    assert "".join(text[c.start:c.end] for c in chunks) == text
+
+
+def test_an_over_long_sentence_is_cut_at_commas_without_losing_text():
+    """A single sentence longer than a passage is split, and no character is lost."""
+    text = "、".join(["とても長い節"] * 200) + "。"
+    chunks = chunk_block(text, Block(0, len(text)))
+    assert all(c.end - c.start <= MAX_CHARS for c in chunks)
+    assert "".join(text[c.start:c.end] for c in chunks) == text
+
+
+def test_passages_never_cross_blocks():
+    """A source block and the commentary after it are chunked separately, keeping each block's citation."""
+    quote = "✅ 首脳は会談した。\nさらに読む ⇒NHK出典/画像元: https://example.org/a"
+    text = quote + "感想です。面白いですね。"
+    blocks = (Block(0, len(quote), "節", "NHK", "https://example.org/a", "2025-08-18"),
+              Block(len(quote), len(text), "節"))
+    doc = Document(path="/x.txt", title="t", text=text, blocks=blocks)
+    chunks = chunk_document(doc)
+    assert [(c.start, c.end) for c in chunks] == [(0, len(quote)), (len(quote), len(text))]
+    assert chunks[0].block.source == "NHK" and chunks[1].block.source is None

@@ -1,0 +1,25 @@
+"""Lexical terms: Japanese morphemes and English words."""
+from index.tokenize import query_terms, terms
+
+
+def test_japanese_text_yields_content_morphemes_without_particles():
+    """Sudachi splits Japanese into content words; particles and punctuation are dropped."""
+    t = terms("米露首脳会談はアラスカで行われた。")
+    assert {"米露", "首脳", "会談", "アラスカ"} <= set(t)
+    assert "は" not in t and "で" not in t and "。" not in t
+
+
+def test_english_words_are_lowercased_without_stopwords_or_plurals():
+    """English terms are lower-case, stop words go, and a plural matches its singular."""
+    assert terms("The Summits in Alaska") == ["summit", "alaska"]
+
+
+def test_full_width_digits_match_half_width():
+    """NFKC makes '２０２５' and '2025' the same term."""
+    assert set(terms("２０２５年")) & set(terms("2025年"))
+
+
+def test_question_words_are_not_search_terms():
+    """'いつ' and 'when' say what is asked, not what about, so they do not match passages."""
+    assert "いつ" not in query_terms("会談はいつ行われた?")
+    assert "when" not in query_terms("When was the summit?")
