@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .search import Query, Searcher
+from .search import Query, Ranking
 from .store import Sentence
 from .tokenize import terms
 from .types import Answer, AnswerSentence, Citation, Hit
@@ -34,34 +34,40 @@ class Scored:
     score: float
 
 
-def compose(searcher: Searcher, q: Query, hits: list[Hit], k: int) -> Answer:
+def compose(q: Query, ranking: Ranking, k: int) -> Answer:
+    hits = ranking.hits
     if not hits or hits[0].dense < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
-    scored = score_sentences(searcher, q, hits[:ANSWER_PASSAGES])
+    scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
     chosen = choose(scored, q)
     return cite(q, chosen, hits, k)
 
 
-def score_sentences(searcher: Searcher, q: Query, hits: list[Hit]) -> list[Scored]:
-    by_id = {h.passage.id: h for h in hits}
+def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:
+    """Every sentence of the given hits, best first, scored with its passage's score as context."""
     qterms = set(q.terms)
     wants_date = bool(_WHEN.search(q.text))
     out = []
-    for s in searcher.store.sentences(list(by_id)):
-        hit = by_id[s.passage_id]
-        p = hit.passage
-        text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
-        if len(text) < 4:
-            continue
-        sim = float(s.vector @ q.vector) - searcher.offset(q.lang, p.lang)
-        cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
-        score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover
-        if wants_date and _DATE.search(text):
-            score += 0.02
-        out.append(Scored(hit, s, text, score))
+    for hit in hits:
+        for s, sim in ranking.sentences.get(hit.passage.id, ()):
+            scored = _score_sentence(q, qterms, wants_date, hit, s, sim)
+            if scored is not None:
+                out.append(scored)
     return sorted(out, key=lambda x: -x.score)
+
+
+def _score_sentence(q: Query, qterms: set[str], wants_date: bool, hit: Hit, s: Sentence, sim: float) -> Scored | None:
+    p = hit.passage
+    text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
+    if len(text) < 4:
+        return None
+    cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
+    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover
+    if wants_date and _DATE.search(text):
+        score += 0.02
+    return Scored(hit, s, text, score)
 
 
 def choose(scored: list[Scored], q: Query) -> list[Scored]:

@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model, device=device)
         self.name = f"st:{Path(model).resolve().name if os.path.isdir(model) else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
         q, p = _prompts_for(model, self._model.prompts or {})
         self.query_prompt = query_prompt if query_prompt is not None else q
         self.passage_prompt = passage_prompt if passage_prompt is not None else p

@@ -51,17 +51,17 @@ class Engine:
         question = self._clean(question)
         self.store.refresh()
         q = self.searcher.query(question)
-        hits = self.searcher.search(q, k=max(k, 8))
-        return compose(self.searcher, q, hits, k)
+        return compose(q, self.searcher.rank(q, k=max(k, 8)), k)
 
     def cite(self, claim: str, k: int = 5) -> list[Citation]:
         """Passages that support a claim, best first; empty when none does."""
         claim = self._clean(claim)
         self.store.refresh()
         q = self.searcher.query(claim)
-        hits = self.searcher.search(q, k=max(k, 8))
+        ranking = self.searcher.rank(q, k=max(k, 8))
+        hits = ranking.hits
         best: dict[int, float] = {}
-        for s in score_sentences(self.searcher, q, hits):
+        for s in score_sentences(q, ranking, hits):
             best.setdefault(s.hit.passage.id, s.score)
         ranked = sorted((h for h in hits if best.get(h.passage.id, -1.0) >= SUPPORT_ABOVE),
                         key=lambda h: -best[h.passage.id])

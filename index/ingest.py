@@ -10,7 +10,8 @@ from .embedding import Embedder
 from .errors import LoadError
 from .language import detect_lang
 from .loaders import iter_article_files, load_document
-from .search import estimate_lang_offsets, passage_embed_text
+from .calibration import estimate_lang_offsets
+from .search import passage_embed_text
 from .store import LANGS, NewPassage, Store, Writer
 from .tokenize import terms
 from .types import Document, IngestReport
@@ -78,7 +79,7 @@ def _ingest_file(w: Writer, embedder: Embedder, path: Path, known: dict[str, str
         report.unchanged.append(key)
         return
     try:
-        doc = load_document(path, data)
+        doc = load_document(path)
     except LoadError as exc:
         report.skipped.append((str(path), exc.reason))
         return
@@ -115,6 +116,5 @@ def build_passages(doc: Document, embedder: Embedder) -> list[NewPassage]:
 
 
 def _lang_offsets(w: Writer, embedder: Embedder) -> dict[str, float]:
-    samples = {lang: [t[:200] for t in w.sample_passages(lang, OFFSET_SAMPLES)] for lang in LANGS}
-    vectors = {lang: w.passage_vectors(lang)[1] for lang in LANGS}
-    return estimate_lang_offsets(embedder, samples, vectors)
+    samples = {lang: [(pid, t[:200]) for pid, t in w.sample_passages(lang, OFFSET_SAMPLES)] for lang in LANGS}
+    return estimate_lang_offsets(embedder, samples, {lang: w.passage_vectors(lang) for lang in LANGS})

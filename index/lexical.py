@@ -69,6 +69,10 @@ class BM25:
             out[rows] += self.idf[t] * tf * (K1 + 1) / (tf + norm[rows])
         return out
 
+    def ceiling(self, query: list[str]) -> float:
+        """About the score of a passage that holds every query term once, at average length."""
+        return float(sum(self.idf[self.vocab[t]] for t in set(query) if t in self.vocab)) or 1.0
+
     def save(self, directory: Path, stem: str) -> list[Path]:
         """Write the arrays and vocabulary; each file goes through a temp name then rename."""
         paths = []

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .calibration import offset_key
 from .embedding import Embedder
 from .language import detect_lang
-from .store import LANGS, Store
+from .store import LANGS, Sentence, Store
 from .tokenize import query_terms
 from .types import Hit
 
 # How many candidates each retriever contributes before fusion.
 CANDIDATES = 40
-# Weight of BM25 (scaled to 0..1 by the best same-language match) next to cosine similarity.
-LEXICAL_WEIGHT = 0.08
+# Weight of BM25 (scaled to 0..1, see Searcher.rank) next to cosine similarity.
+LEXICAL_WEIGHT = 0.05
 # Later passages from an article already ranked lose this much per earlier one, so that a
 # question whose parts live in two articles gets both into the top few.
 SAME_ARTICLE_PENALTY = 0.01
@@ -26,29 +27,6 @@ class Query:
     lang: str
     vector: np.ndarray
     terms: list[str]
-
-
-def offset_key(query_lang: str, passage_lang: str) -> str:
-    return f"{query_lang}>{passage_lang}"
-
-
-def estimate_lang_offsets(embedder: Embedder, samples: dict[str, list[str]],
-                          vectors: dict[str, np.ndarray]) -> dict[str, float]:
-    """Mean similarity of corpus text, embedded as queries, to the passages of each language.
-
-    A multilingual embedder scores same-language pairs higher whatever they say; this mean is
-    that bias (plus the corpus' general level), so subtracting it puts Japanese and English
-    passages on one scale for a question in either language.
-    """
-    offsets: dict[str, float] = {}
-    for qlang, texts in samples.items():
-        if not texts:
-            continue
-        q = embedder.embed_queries(texts)
-        for plang, vecs in vectors.items():
-            if len(vecs):
-                offsets[offset_key(qlang, plang)] = float((q @ vecs.T).mean())
-    return offsets
 
 
 class Searcher:
@@ -64,6 +42,10 @@ class Searcher:
         return self.store.lang_offsets.get(offset_key(qlang, plang), 0.0)
 
     def search(self, q: Query, k: int = 5) -> list[Hit]:
+        return self.rank(q, k).hits
+
+    def rank(self, q: Query, k: int = 5) -> "Ranking":
+        """Candidates from each retriever, scored by passage and best-sentence similarity plus BM25."""
         store = self.store
         cand: set[int] = set()
         for lang in LANGS:
@@ -75,26 +57,41 @@ class Searcher:
         lex_by_id: dict[int, float] = {}
         if store.lexical is not None and q.terms:
             scores = store.lexical.scores(q.terms)
-            top = np.argsort(-scores)[:CANDIDATES]
-            for row in top:
+            # Scaled by what a passage matching every query term would score, so a weak
+            # match (one common word) earns little however it ranks among the others.
+            ceiling = store.lexical.ceiling(q.terms)
+            for row in np.argsort(-scores)[:CANDIDATES]:
                 if scores[row] > 0:
-                    lex_by_id[int(store.lexical.ids[row])] = float(scores[row])
+                    lex_by_id[int(store.lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
             cand.update(lex_by_id)
         if not cand:
-            return []
+            return Ranking([], {})
         ids = sorted(cand)
         passages = store.passages(ids)
         vectors = store.vectors(ids)
+        sentences: dict[int, list[tuple[Sentence, float]]] = {}
+        for s in store.sentences(ids):
+            off = self.offset(q.lang, passages[s.passage_id].lang) if s.passage_id in passages else 0.0
+            sentences.setdefault(s.passage_id, []).append((s, float(s.vector @ q.vector) - off))
         hits = []
-        best_lex = max((s for i, s in lex_by_id.items() if i in passages and passages[i].lang == q.lang), default=0.0)
         for pid in ids:
             p = passages.get(pid)
             if p is None:
                 continue
-            dense = float(vectors[pid] @ q.vector) - self.offset(q.lang, p.lang)
-            lex = lex_by_id.get(pid, 0.0) / best_lex if best_lex and p.lang == q.lang else 0.0
+            passage_sim = float(vectors[pid] @ q.vector) - self.offset(q.lang, p.lang)
+            sentence_sim = max((sim for _, sim in sentences.get(pid, ())), default=passage_sim)
+            # The passage vector knows the context, the best sentence vector the exact claim.
+            dense = (passage_sim + sentence_sim) / 2
+            lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
-        return diversify(sorted(hits, key=lambda h: -h.score), k)
+        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    # passage id -> its sentences with their bias-corrected similarity to the query
+    sentences: dict[int, list[tuple[Sentence, float]]]
 
 
 def diversify(hits: list[Hit], k: int) -> list[Hit]:

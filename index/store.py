@@ -348,12 +348,12 @@ class Writer:
     def visible_rows(self, cols: str) -> Iterator[tuple]:
         return self.con.execute(f"SELECT {cols} FROM passages WHERE {_VISIBLE} ORDER BY id", {"g": self.gen})
 
-    def sample_passages(self, lang: str, limit: int) -> list[str]:
-        rows = self.con.execute(
-            f"SELECT text FROM passages WHERE lang = :lang AND {_VISIBLE} ORDER BY id", {"g": self.gen, "lang": lang})
-        texts = [r[0] for r in rows]
-        step = max(1, len(texts) // limit)
-        return texts[::step][:limit]
+    def sample_passages(self, lang: str, limit: int) -> list[tuple[int, str]]:
+        """An even sample of (id, text) over the passages of one language."""
+        rows = self.con.execute(f"SELECT id, text FROM passages WHERE lang = :lang AND {_VISIBLE} ORDER BY id",
+                                {"g": self.gen, "lang": lang}).fetchall()
+        step = max(1, len(rows) // limit)
+        return rows[::step][:limit]
 
     def passage_vectors(self, lang: str) -> tuple[np.ndarray, np.ndarray]:
         ids, vecs = [], []

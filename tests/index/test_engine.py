@@ -1,0 +1,80 @@
+"""The answer engine end to end on the shipped sample corpus: cited answers, abstention, JSON contract."""
+import shutil
+
+import pytest
+
+from index.engine import Engine
+from index.errors import EmptyQuestion
+
+SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / "index" / "sample_corpus"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder):
+    eng = Engine.open(tmp_path_factory.mktemp("index"), embedder=embedder)
+    report = eng.ingest([SAMPLE])
+    assert report.added and not report.skipped
+    yield eng
+    eng.close()
+
+
+def test_sample_question_gets_a_cited_answer_with_a_clickable_source(engine):
+    """The README's first question is answered from the sample articles with [1] and a URL."""
+    a = engine.ask("アラスカでの米ロ首脳会談はいつ行われた?")
+    assert not a.abstained
+    assert "[1]" in a.text and "15日" in a.text
+    assert a.citations[0].link and a.citations[0].link.startswith("http")
+
+
+def test_every_answer_sentence_is_quoted_from_its_cited_passage(engine):
+    """Each answer sentence occurs verbatim in the passage its [n] points at."""
+    for q in ("アラスカでの米ロ首脳会談はいつ行われた?", "When did the Osaka Expo close?"):
+        a = engine.ask(q)
+        by_n = {c.n: c for c in a.citations}
+        assert a.sentences
+        for s in a.sentences:
+            assert s.text in by_n[s.n].passage
+
+
+def test_english_question_about_a_japanese_article(engine):
+    """A cross-lingual question retrieves the Japanese article first."""
+    a = engine.ask("When was the US-Russia summit in Alaska held?")
+    assert not a.abstained
+    assert "アラスカ" in a.citations[0].passage
+
+
+def test_unrelated_question_abstains_in_the_questions_language(engine):
+    """Questions the articles do not cover get a plain 'not covered' in the question's language."""
+    en = engine.ask("What is the best recipe for sourdough bread?")
+    assert en.abstained and "don't cover" in en.text
+    ja = engine.ask("美味しいカレーの作り方を教えてください")
+    assert ja.abstained and "見つかりませんでした" in ja.text
+
+
+def test_json_contract(engine):
+    """ask --json objects carry exactly the documented keys, with citations numbered from 1."""
+    out = engine.ask("アラスカでの米ロ首脳会談はいつ行われた?").to_json()
+    assert set(out) == {"question", "answer", "abstained", "citations"}
+    c = out["citations"][0]
+    assert {"n", "passage", "title", "section", "url", "source", "source_url", "published", "path", "score"} <= set(c)
+    assert [x["n"] for x in out["citations"]] == list(range(1, len(out["citations"]) + 1))
+
+
+def test_empty_question_is_refused(engine):
+    """An empty or blank question raises a clear error instead of searching."""
+    for q in ("", "   \n\t"):
+        with pytest.raises(EmptyQuestion):
+            engine.ask(q)
+
+
+def test_cite_finds_the_supporting_passage(engine):
+    """Citation lookup returns the passage that states the claim, first."""
+    cits = engine.cite("米ロ首脳会談はアラスカ州アンカレジで開かれた")
+    assert cits and "アンカレジ" in cits[0].passage
+
+
+def test_sources_lists_the_sample_articles(engine):
+    """Every sample article is listed with its title and passage count."""
+    sources = engine.sources()
+    assert len(sources) == len([p for p in SAMPLE.iterdir() if p.is_file()])
+    assert all(s.title and s.passages > 0 for s in sources)

