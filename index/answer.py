@@ -13,7 +13,7 @@ from .types import Answer, AnswerSentence, Citation, Hit
 ANSWER_PASSAGES = 5
 MAX_SENTENCES = 3
 # A further sentence joins the answer when it scores within this of the best one.
-SENTENCE_MARGIN = 0.025
+SENTENCE_MARGIN = 0.03
 # Below this bias-corrected similarity the best passage is not about the question.
 ABSTAIN_BELOW = 0.05
 
@@ -41,7 +41,7 @@ def compose(q: Query, ranking: Ranking, k: int) -> Answer:
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
-    chosen = choose(scored, q)
+    chosen = choose(scored)
     return cite(q, chosen, hits, k)
 
 
@@ -70,19 +70,23 @@ def _score_sentence(q: Query, qterms: set[str], wants_date: bool, hit: Hit, s: S
     return Scored(hit, s, text, score)
 
 
-def choose(scored: list[Scored], q: Query) -> list[Scored]:
+def choose(scored: list[Scored]) -> list[Scored]:
+    """The best sentence, plus runners-up close behind it: one sentence is often only half
+    the answer (the other half sits next to it, or in another article for a two-part question)."""
     best = scored[0]
     chosen = [best]
-    covered = set(terms(best.text))
     for cand in scored[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < best.score - SENTENCE_MARGIN:
             break
-        new_terms = set(terms(cand.text)) - covered
-        # A runner-up earns its place by adding something the question asked about.
-        if set(q.terms) & new_terms or cand.hit.passage.doc_path != best.hit.passage.doc_path:
+        if not any(_same_claim(cand.text, c.text) for c in chosen):
             chosen.append(cand)
-            covered |= new_terms
     return chosen
+
+
+def _same_claim(a: str, b: str) -> bool:
+    """Near-duplicates (a summary bullet repeating the body) add length, not information."""
+    ta, tb = set(terms(a)), set(terms(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
 def cite(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:

@@ -489,7 +489,7 @@ def test_sample_corpus_formats() -> None:
 def test_sample_matome_answers_summit_date() -> None:
     """The Alaska sample states the summit date inside a Reuters-cited ✅ block, so the answer has a link."""
     doc = load_document(SAMPLE_CORPUS / "alaska_summit_matome.txt")
-    dated = block_containing(doc, "アラスカでの米ロ首脳会談は2025年8月15日")
+    dated = block_containing(doc, "米ロ首脳会談は2025年8月15日、アラスカ州アンカレジの米軍基地で行われた。")
     assert "エルメンドルフ・リチャードソン統合基地" in block_text(doc, dated)
     assert dated.source == "Reuters" and dated.published == "2025-08-16"
     assert dated.source_url is not None and dated.source_url.startswith("https://www.reuters.com/")
