@@ -9,7 +9,7 @@ from .chunking import chunk_document
 from .embedding import Embedder
 from .errors import LoadError
 from .language import detect_lang
-from .loaders import iter_article_files, load_document
+from .loaders import iter_article_files, load_document, read_article
 from .calibration import estimate_lang_offsets
 from .search import passage_embed_text
 from .store import LANGS, NewPassage, Store, Writer
@@ -70,16 +70,12 @@ def rebuild(store: Store, embedder: Embedder) -> None:
 def _ingest_file(w: Writer, embedder: Embedder, path: Path, known: dict[str, str], report: IngestReport) -> None:
     key = str(path.resolve())
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
-        return
-    digest = hashlib.sha256(data).hexdigest()
-    if known.get(key) == digest:
-        report.unchanged.append(key)
-        return
-    try:
-        doc = load_document(path)
+        data = read_article(path)
+        digest = hashlib.sha256(data).hexdigest()
+        if known.get(key) == digest:
+            report.unchanged.append(key)
+            return
+        doc = load_document(path, data)
     except LoadError as exc:
         report.skipped.append((str(path), exc.reason))
         return

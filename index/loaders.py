@@ -35,13 +35,17 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # far beyond any article; keeps a stray dump 
 # ---------------------------------------------------------------------------------------------
 
 
-def load_document(path: Path) -> Document:
-    """Read one article file and parse it by extension (and, for .txt, by its layout)."""
+def load_document(path: Path, data: bytes | None = None) -> Document:
+    """Parse one article file by extension (and, for .txt, by its layout).
+
+    `data` is the file's content when the caller has read it already (to hash it): parsing
+    those very bytes keeps the stored hash true to the stored text.
+    """
     where = str(Path(path).resolve())  # the same key ingest uses for a file, whatever path named it
     kind = FORMAT_BY_EXTENSION.get(Path(path).suffix.lower())
     if kind is None:
         raise LoadError(where, f"unsupported file type {_describe_suffix(Path(path))}")
-    text = decode(_read_bytes(Path(path), where), where)
+    text = decode(read_article(Path(path)) if data is None else data, where)
     if not text.strip():
         raise LoadError(where, "empty file")
     if kind == "html":
@@ -108,7 +112,9 @@ def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Pat
             yield from _walk(folder / name, seen, named=False)
 
 
-def _read_bytes(path: Path, where: str) -> bytes:
+def read_article(path: Path) -> bytes:
+    """A file's bytes, or a LoadError saying in a few words why they cannot be had."""
+    where = str(Path(path).resolve())
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
