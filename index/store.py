@@ -408,6 +408,9 @@ def _write_faiss(index, path: Path) -> None:
 def _read_faiss(path: Path, directory: Path):
     import faiss
 
+    # One query at a time gains nothing from OpenMP, and its spinning threads fight the
+    # embedder's own pool for the same cores.
+    faiss.omp_set_num_threads(1)
     try:
         return faiss.read_index(str(path))
     except RuntimeError as exc:
