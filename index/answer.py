@@ -12,8 +12,13 @@ from .types import Answer, AnswerSentence, Citation, Hit
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
 MAX_SENTENCES = 3
-# A further sentence joins the answer when it scores within this of the best one.
+# A further sentence joins the answer when it scores within this of the best one...
 SENTENCE_MARGIN = 0.03
+# ...or, within this wider margin, when it covers at least COVER_GAIN of the question's
+# term weight (IDF) that the sentences already chosen leave uncovered: the other half of a
+# two-part question ("A と B", "X and Y", "また…") scores lower but answers something new.
+COVER_MARGIN = 0.10
+COVER_GAIN = 0.10
 # Below this bias-corrected similarity the best passage is not about the question.
 ABSTAIN_BELOW = 0.05
 
@@ -41,7 +46,7 @@ def compose(q: Query, ranking: Ranking, k: int) -> Answer:
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
-    chosen = choose(scored)
+    chosen = choose(scored, ranking.term_weights)
     return cite(q, chosen, hits, k)
 
 
@@ -70,16 +75,25 @@ def _score_sentence(q: Query, qterms: set[str], wants_date: bool, hit: Hit, s: S
     return Scored(hit, s, text, score)
 
 
-def choose(scored: list[Scored]) -> list[Scored]:
+def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -> list[Scored]:
     """The best sentence, plus runners-up close behind it: one sentence is often only half
-    the answer (the other half sits next to it, or in another article for a two-part question)."""
+    the answer (the other half sits next to it, or in another article for a two-part question).
+    A runner-up further behind still joins when it covers question terms the others don't."""
+    weights = term_weights or {}
+    total = sum(weights.values())
     best = scored[0]
     chosen = [best]
+    covered = set(terms(best.text))
     for cand in scored[1:]:
-        if len(chosen) >= MAX_SENTENCES or cand.score < best.score - SENTENCE_MARGIN:
+        if len(chosen) >= MAX_SENTENCES or cand.score < best.score - max(SENTENCE_MARGIN, COVER_MARGIN):
             break
-        if not any(_same_claim(cand.text, c.text) for c in chosen):
+        if any(_same_claim(cand.text, c.text) for c in chosen):
+            continue
+        cand_terms = set(terms(cand.text))
+        gain = sum(w for t, w in weights.items() if t in cand_terms and t not in covered) / total if total else 0.0
+        if cand.score >= best.score - SENTENCE_MARGIN or gain >= COVER_GAIN:
             chosen.append(cand)
+            covered |= cand_terms
     return chosen
 
 

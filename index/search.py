@@ -1,7 +1,7 @@
 """Query -> ranked passages: dense (per language, bias-corrected) fused with BM25 in the question's language."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -65,7 +65,7 @@ class Searcher:
                     lex_by_id[int(store.lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
             cand.update(lex_by_id)
         if not cand:
-            return Ranking([], {})
+            return Ranking([], {}, self.term_weights(q))
         ids = sorted(cand)
         passages = store.passages(ids)
         vectors = store.vectors(ids)
@@ -84,7 +84,14 @@ class Searcher:
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
-        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences)
+        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, self.term_weights(q))
+
+    def term_weights(self, q: Query) -> dict[str, float]:
+        """IDF of each query term the corpus knows: how much a text holding it tells about the question."""
+        lex = self.store.lexical
+        if lex is None:
+            return {}
+        return {t: float(lex.idf[lex.vocab[t]]) for t in q.terms if t in lex.vocab}
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ class Ranking:
     hits: list[Hit]
     # passage id -> its sentences with their bias-corrected similarity to the query
     sentences: dict[int, list[tuple[Sentence, float]]]
+    # query term -> IDF, for the terms that occur in the corpus
+    term_weights: dict[str, float] = field(default_factory=dict)
 
 
 def diversify(hits: list[Hit], k: int) -> list[Hit]:

@@ -1,0 +1,45 @@
+"""Choosing answer sentences: the best one, close runners-up, and the other half of a two-part question."""
+import numpy as np
+
+from index.answer import COVER_MARGIN, SENTENCE_MARGIN, Scored, choose
+from index.store import Sentence
+from index.types import Hit, Passage
+
+
+def _scored(text: str, score: float, pid: int = 1, start: int = 0) -> Scored:
+    p = Passage(id=pid, doc_path=f"/a{pid}.txt", text=text, start=0, end=len(text), title="t", section=None,
+                url=None, source=None, source_url=None, published=None, lang="en")
+    s = Sentence(passage_id=pid, start=start, end=start + len(text), vector=np.zeros(4, np.float32))
+    return Scored(Hit(p, score), s, text, score)
+
+
+WEIGHTS = {"pitcher": 2.0, "mvp": 3.0, "victory": 2.0, "series": 1.0}
+
+
+def test_close_runner_up_joins_without_term_weights():
+    """Without term weights, only sentences within SENTENCE_MARGIN of the best are added."""
+    best = _scored("Yamamoto was named MVP.", 0.20)
+    close = _scored("He threw a complete game.", 0.20 - SENTENCE_MARGIN / 2)
+    far = _scored("Fans celebrated downtown.", 0.20 - SENTENCE_MARGIN * 2)
+    assert [c.text for c in choose([best, close, far])] == [best.text, close.text]
+
+
+def test_sentence_covering_the_second_part_of_the_question_joins():
+    """A lower sentence that holds question terms the best one lacks joins within COVER_MARGIN."""
+    best = _scored("The pitcher Yamamoto was named MVP.", 0.20)
+    second = _scored("He collected three victory wins.", 0.20 - (SENTENCE_MARGIN + COVER_MARGIN) / 2, pid=2)
+    assert second in choose([best, second], WEIGHTS)
+
+
+def test_sentence_adding_no_new_question_terms_stays_out():
+    """A lower sentence that only repeats terms already covered is not added."""
+    best = _scored("The pitcher Yamamoto was named MVP.", 0.20)
+    repeat = _scored("MVP voting favored the pitcher again.", 0.20 - (SENTENCE_MARGIN + COVER_MARGIN) / 2, pid=2)
+    assert choose([best, repeat], WEIGHTS) == [best]
+
+
+def test_sentence_beyond_the_cover_margin_stays_out():
+    """However much it covers, a sentence further than COVER_MARGIN behind the best is not added."""
+    best = _scored("The pitcher Yamamoto was named MVP.", 0.20)
+    far = _scored("He collected three victory wins.", 0.20 - COVER_MARGIN * 1.5, pid=2)
+    assert choose([best, far], WEIGHTS) == [best]
