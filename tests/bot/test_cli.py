@@ -1,4 +1,5 @@
 """The citebot command line: ingest summary, ask (text, --json, stdin), cite, sources, errors."""
+
 import io
 import json
 import sys

@@ -1,0 +1,57 @@
+"""From a question to the messages that answer it; shared by /ask and mentions."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from index.errors import EmptyQuestion, QuestionTooLong
+
+from . import render
+from .views import answer_view
+
+if TYPE_CHECKING:
+    from .client import CitebotBot
+
+
+@dataclass(frozen=True)
+class Post:
+    """One message to send: rendered content and embeds, and the buttons under it."""
+
+    reply: render.Reply
+    view: discord.ui.View | None = None
+
+
+def question_problem(question: str, limit: int) -> str | None:
+    """Why the bot won't send `question` to the engine, in the question's language; None if it will."""
+    lang = render.guess_lang(question)
+    if not question.strip():
+        return render.text(lang, "empty")
+    if len(question) > limit:
+        return render.text(lang, "too_long", length=len(question), limit=limit)
+    return None
+
+
+async def answer_question(bot: CitebotBot, question: str, user_id: int) -> list[Post]:
+    """Ask the engine, keep the answer for its buttons, and render it; refusals come back as a Post too."""
+    problem = question_problem(question, bot.config.max_question_chars)
+    if problem:
+        return [Post(render.Reply(problem))]
+    lang = render.guess_lang(question)
+    try:
+        answer = await bot.engine.ask(question)
+    except EmptyQuestion:
+        return [Post(render.Reply(render.text(lang, "empty")))]
+    except QuestionTooLong as exc:
+        return [Post(render.Reply(render.text(lang, "too_long", length=exc.length, limit=exc.limit)))]
+    answer_id = secrets.token_hex(8)
+    shown = render.shown_citations(answer)
+    await asyncio.to_thread(bot.store.save_answer, answer_id, answer, shown, user_id)
+    replies = render.render_answer(answer)
+    view = answer_view(answer_id, answer.lang, with_passages=bool(shown))
+    # The buttons go under the last message, where the reader finishes.
+    return [Post(reply) for reply in replies[:-1]] + [Post(replies[-1], view)]

@@ -1,0 +1,90 @@
+"""The Discord client: wiring of config, engine, feedback store, cogs and buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from .cogs.admin import AdminCog
+from .cogs.ask import AskCog
+from .cogs.cite import CiteCog
+from .cogs.mention import MentionCog
+from .cogs.sources import SourcesCog
+from .config import BotConfig
+from .cooldown import UserCooldowns
+from .feedback import FeedbackStore
+from .replies import NO_MENTIONS, reply_to_error
+from .runner import EngineLike, EngineRunner
+from .views import DYNAMIC_ITEMS
+
+log = logging.getLogger(__name__)
+
+
+def configure_endpoints(api_base: str, gateway_url: str) -> None:
+    """Point discord.py at a Discord (the real one, a proxy, or a test double).
+
+    `Route.BASE` prefixes every REST call, including interaction callbacks and webhook
+    followups; `DEFAULT_GATEWAY` is where a non-sharded client opens its first websocket
+    (later reconnects use the `resume_gateway_url` Discord sends in READY). Both are
+    class attributes read at call time, so this must run before login.
+    """
+    Route.BASE = api_base.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class CitebotTree(app_commands.CommandTree["CitebotBot"]):
+    async def on_error(self, interaction: discord.Interaction[CitebotBot], error: app_commands.AppCommandError) -> None:
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        await reply_to_error(interaction, original)
+
+
+class CitebotBot(commands.Bot):
+    def __init__(self, config: BotConfig, engine: EngineLike, **options: Any) -> None:
+        configure_endpoints(config.api_base, config.gateway_url)
+        super().__init__(
+            # No text commands: a mention is a question, handled by the mention cog.
+            command_prefix=(),
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=CitebotTree,
+            **options,
+        )
+        self.config = config
+        self.engine = EngineRunner(engine)
+        self.store = FeedbackStore(config.feedback_path)
+        self.cooldowns = UserCooldowns(config.cooldown_seconds)
+
+    async def setup_hook(self) -> None:
+        await asyncio.to_thread(self.store.init)
+        for cog in (AskCog(self), CiteCog(self), SourcesCog(self), AdminCog(self), MentionCog(self)):
+            await self.add_cog(cog)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Guild commands appear at once, so use them when guilds are configured; else sync globally."""
+        if not self.config.guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+            return
+        for guild_id in self.config.guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild_id)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("unhandled error in %s", event_method)
+
+    async def close(self) -> None:
+        await super().close()
+        self.engine.close()

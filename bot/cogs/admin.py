@@ -1,0 +1,132 @@
+"""/admin ingest|remove|stats, for members with Manage Server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from index.errors import CitebotError
+
+from .. import render
+from ..replies import NO_MENTIONS, send_ephemeral
+from ..runner import SourceLike
+
+if TYPE_CHECKING:
+    from ..client import CitebotBot
+
+log = logging.getLogger(__name__)
+
+INGESTIBLE = (".txt", ".md", ".html")
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+
+
+# default_permissions only hides the group in Discord's UI (and server admins can change it);
+# interaction_check below is what actually enforces Manage Server.
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage the article library."):
+    def __init__(self, bot: CitebotBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction[CitebotBot]) -> bool:
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    @app_commands.command(name="ingest", description="Add or update an article (.txt, .md or .html).")
+    @app_commands.describe(file="The article file")
+    async def ingest(self, interaction: discord.Interaction[CitebotBot], file: discord.Attachment) -> None:
+        if not file.filename.lower().endswith(INGESTIBLE) or file.size > MAX_UPLOAD_BYTES:
+            await send_ephemeral(
+                interaction, f"Please attach a {', '.join(INGESTIBLE)} file under {MAX_UPLOAD_BYTES // 2**20} MB."
+            )
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        path = self.bot.config.articles_dir / safe_filename(file.filename)
+        data = await file.read()
+        await asyncio.to_thread(_write, path, data)
+        try:
+            report = await self.bot.engine.ingest([path])
+        except CitebotError as exc:
+            await self._say(interaction, f"Could not ingest {file.filename}: {exc}")
+            return
+        log.info("user %s ingested %s", interaction.user.id, path)
+        await self._say(interaction, render.render_ingest_report(report))
+
+    @app_commands.command(name="remove", description="Remove an article from the index, by path or title.")
+    @app_commands.describe(path_or_title="The article's path, file name or exact title")
+    async def remove(self, interaction: discord.Interaction[CitebotBot], path_or_title: str) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        matches = find_sources(await self.bot.engine.sources(), path_or_title)
+        if len(matches) != 1:
+            listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
+            message = (
+                f"Several articles match; use the path:\n{listed}"
+                if matches
+                else f"No article matches {path_or_title!r}."
+            )
+            await self._say(interaction, message)
+            return
+        target = matches[0]
+        removed = await self.bot.engine.remove(target.path)
+        if removed:
+            await asyncio.to_thread(self._forget_upload, Path(target.path))
+            log.info("user %s removed %s", interaction.user.id, target.path)
+        await self._say(
+            interaction,
+            f"Removed {target.title} ({target.path})." if removed else f"{target.path} was not in the index.",
+        )
+
+    @app_commands.command(name="stats", description="Index and feedback statistics.")
+    async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        stats = await self.bot.engine.stats()
+        feedback = await asyncio.to_thread(self.bot.store.counts)
+        await interaction.followup.send(
+            embed=render.render_stats({**stats, **feedback}), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    def _forget_upload(self, path: Path) -> None:
+        """Delete an uploaded copy, so rebuilding the index from the articles folder won't bring it back."""
+        articles = self.bot.config.articles_dir.resolve()
+        if path.resolve().parent == articles:
+            path.unlink(missing_ok=True)
+
+    @staticmethod
+    async def _say(interaction: discord.Interaction[CitebotBot], message: str) -> None:
+        await interaction.followup.send(
+            render.clip(message, render.CONTENT_LIMIT), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+def safe_filename(name: str) -> str:
+    """The upload's own name, kept to word characters, with its (already checked) extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    suffix = next((ext for ext in INGESTIBLE if base.lower().endswith(ext)), "")
+    stem = re.sub(r"[^\w\-]+", "_", base[: len(base) - len(suffix)]).strip("_")
+    return (stem or "article") + suffix
+
+
+def find_sources(sources: list[SourceLike], wanted: str) -> list[SourceLike]:
+    """Articles matching by exact path, then by file name, then by title (ignoring case)."""
+    wanted = wanted.strip()
+    for matches in (
+        [s for s in sources if s.path == wanted],
+        [s for s in sources if Path(s.path).name == wanted],
+        [s for s in sources if s.title.strip().casefold() == wanted.casefold()],
+    ):
+        if matches:
+            return matches
+    return []
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,59 @@
+"""/cite and the "Find sources" message menu: which passages back a claim."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .. import render
+from ..cooldown import cooldown_check
+from ..replies import NO_MENTIONS, send_ephemeral
+
+if TYPE_CHECKING:
+    from ..client import CitebotBot
+
+
+class CiteCog(commands.Cog):
+    def __init__(self, bot: CitebotBot) -> None:
+        self.bot = bot
+        # discord.py cannot declare context menus inside a cog class: build it here, drop it on unload.
+        self.find_sources_menu = app_commands.ContextMenu(name="Find sources", callback=self.find_sources)
+        self.find_sources_menu.add_check(cooldown_check)
+        bot.tree.add_command(self.find_sources_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.find_sources_menu.name, type=self.find_sources_menu.type)
+
+    @app_commands.command(name="cite", description="Find the article passages that support a claim.")
+    @app_commands.describe(claim="A statement to find sources for")
+    @app_commands.check(cooldown_check)
+    async def cite(self, interaction: discord.Interaction[CitebotBot], claim: str) -> None:
+        lang = render.guess_lang(claim)
+        limit = self.bot.config.max_question_chars
+        if not claim.strip():
+            await send_ephemeral(interaction, render.text(lang, "empty_claim"))
+        elif len(claim) > limit:
+            await send_ephemeral(interaction, render.text(lang, "claim_too_long", length=len(claim), limit=limit))
+        else:
+            await interaction.response.defer(thinking=True)
+            await self._send_lookup(interaction, claim, ephemeral=False)
+
+    async def find_sources(self, interaction: discord.Interaction[CitebotBot], message: discord.Message) -> None:
+        claim = message.content.strip()
+        if not claim:
+            await send_ephemeral(interaction, render.text(render.locale_lang(interaction.locale), "empty_claim"))
+            return
+        # Private: looking up someone's message should not post into their conversation.
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        # The user picked a message rather than typing a claim: look up its start instead of refusing.
+        await self._send_lookup(interaction, claim[: self.bot.config.max_question_chars], ephemeral=True)
+
+    async def _send_lookup(self, interaction: discord.Interaction[CitebotBot], claim: str, *, ephemeral: bool) -> None:
+        citations = await self.bot.engine.cite(claim)
+        reply = render.render_citations(claim, citations, render.guess_lang(claim))
+        await interaction.followup.send(
+            reply.content, embeds=list(reply.embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )

@@ -1,0 +1,130 @@
+"""SQLite store for answers and the votes on them.
+
+Answers are kept so their buttons still work after a restart: a button's custom_id
+carries only the answer id, and the passages are read back from here.
+Methods are blocking; the bot calls them through `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.types import Answer, Citation
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id TEXT NOT NULL REFERENCES answers(id),
+    user_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+    voted_at TEXT NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    id: str
+    question: str
+    answer: str
+    lang: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Vote:
+    answer_id: str
+    user_id: int
+    question: str
+    answer: str
+    vote: str
+    voted_at: str
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def init(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def save_answer(self, answer_id: str, answer: Answer, shown: Sequence[Citation], user_id: int | None) -> None:
+        """Keep `answer` and the citations its "Show passages" button reveals."""
+        citations = json.dumps([c.to_json() for c in shown], ensure_ascii=False)
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO answers (id, user_id, question, answer, lang, citations, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (answer_id, user_id, answer.question, answer.text, answer.lang, citations, _now()),
+            )
+
+    def load_answer(self, answer_id: str) -> StoredAnswer | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, question, answer, lang, citations FROM answers WHERE id = ?", (answer_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        citations = tuple(Citation(**c) for c in json.loads(row[4]))
+        return StoredAnswer(row[0], row[1], row[2], row[3], citations)
+
+    def record_vote(self, answer_id: str, user_id: int, vote: str) -> StoredAnswer | None:
+        """Store (or change) `user_id`'s vote; None when the answer is unknown."""
+        stored = self.load_answer(answer_id)
+        if stored is None:
+            return None
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO votes (answer_id, user_id, question, answer, vote, voted_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
+                (answer_id, user_id, stored.question, stored.answer, vote, _now()),
+            )
+        return stored
+
+    def votes(self) -> list[Vote]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT answer_id, user_id, question, answer, vote, voted_at FROM votes ORDER BY voted_at"
+            ).fetchall()
+        return [Vote(*row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._connect() as db:
+            answers = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            up, down = db.execute(
+                "SELECT COALESCE(SUM(vote = 'up'), 0), COALESCE(SUM(vote = 'down'), 0) FROM votes"
+            ).fetchone()
+        return {"answers": answers, "votes_up": up, "votes_down": down}
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per call: calls arrive on arbitrary worker threads.
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,359 @@
+"""Answers, citations and listings as Discord messages: pure functions, no I/O.
+
+Every builder here keeps inside Discord's limits by construction, so a long answer
+is split or trimmed here and never rejected by Discord.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from index.types import Answer, AnswerSentence, Citation, IngestReport
+
+from .runner import SourceLike
+
+CONTENT_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+FIELD_VALUE_LIMIT = 1024
+FIELDS_LIMIT = 25
+EMBEDS_LIMIT = 10
+EMBEDS_TOTAL_LIMIT = 6000  # title + description + fields + footer + author, over all embeds of a message
+
+MAX_ANSWER_MESSAGES = 3  # past this a reader stops scrolling; the rest is dropped with its citations
+SOURCES_PER_PAGE = 10
+MAX_URL_CHARS = 512  # longer links are shown as text: they would crowd out the citations around them
+COLOUR = discord.Colour(0x3B82F6)
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources",
+        "no_coverage": "The articles don't cover this.",
+        "show_passages": "Show passages",
+        "closest": "Closest passages, for reference",
+        "omitted": "{count} more sentence(s) did not fit and were left out with their sources.",
+        "continued": "(continued {part}/{parts})",
+        "too_long": "Sorry, that question is {length} characters long; please keep it under {limit}.",
+        "claim_too_long": "Sorry, that text is {length} characters long; please keep it under {limit}.",
+        "empty": "Please ask a question, e.g. “When did the library reopen?”",
+        "empty_claim": "That message has no text to look up.",
+        "cooldown": "You're asking quickly! Please wait {seconds} s and try again.",
+        "apology": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "denied": "Sorry, only members with the Manage Server permission can use this command.",
+        "thanks": "Thanks for the feedback!",
+        "answer_gone": "Sorry, I no longer have that answer's passages.",
+        "cite_header": "Passages for: {claim}",
+        "cite_none": "No passage in the articles supports this.",
+        "sources_empty": "No articles are indexed yet.",
+        "sources_title": "Indexed articles",
+        "sources_footer": "Page {page}/{pages} · {count} articles · /source n for details",
+        "source_missing": "There is no article {n}; /sources lists {count}.",
+        "field_url": "URL",
+        "field_outlet": "Outlet",
+        "field_published": "Published",
+        "field_passages": "Passages",
+        "field_lang": "Language",
+        "field_file": "File",
+    },
+    "ja": {
+        "sources": "出典",
+        "no_coverage": "記事にはこの質問への答えが見つかりませんでした。",
+        "show_passages": "引用箇所を表示",
+        "closest": "参考:内容の近い箇所",
+        "omitted": "長すぎるため、残り{count}文を出典ごと省略しました。",
+        "continued": "(続き {part}/{parts})",
+        "too_long": "すみません、質問が{length}文字あります。{limit}文字以内でお願いします。",
+        "claim_too_long": "すみません、文章が{length}文字あります。{limit}文字以内でお願いします。",
+        "empty": "質問を入力してください。例:「図書館の再開はいつ?」",
+        "empty_claim": "このメッセージには調べられる文章がありません。",
+        "cooldown": "少し間をあけてください。{seconds}秒後にもう一度どうぞ。",
+        "apology": "すみません、処理中にエラーが起きました。しばらくしてからもう一度お試しください。",
+        "denied": "すみません、このコマンドは「サーバー管理」権限のあるメンバーだけが使えます。",
+        "thanks": "フィードバックありがとうございます!",
+        "answer_gone": "すみません、この回答の引用箇所はもう残っていません。",
+        "cite_header": "該当する箇所: {claim}",
+        "cite_none": "記事の中にこれを裏付ける箇所は見つかりませんでした。",
+        "sources_empty": "まだ記事が登録されていません。",
+        "sources_title": "登録済みの記事",
+        "sources_footer": "{page}/{pages}ページ · 全{count}件 · 詳細は /source n",
+        "source_missing": "{n}番の記事はありません。/sources には{count}件あります。",
+        "field_url": "URL",
+        "field_outlet": "媒体",
+        "field_published": "公開日",
+        "field_passages": "パッセージ数",
+        "field_lang": "言語",
+        "field_file": "ファイル",
+    },
+}
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message's worth of content and embeds."""
+
+    content: str
+    embeds: tuple[discord.Embed, ...] = ()
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """Frame text in the reader's language ("ja" or "en"; anything else reads English)."""
+    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+
+
+def guess_lang(question: str) -> str:
+    """The language to reply in before the engine has said: Japanese script means "ja"."""
+    return "ja" if _JAPANESE.search(question) else "en"
+
+
+def locale_lang(locale: object) -> str:
+    return "ja" if str(locale).startswith("ja") else "en"
+
+
+def clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: max(limit - 1, 0)] + "…"
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def render_answer(answer: Answer, *, max_messages: int = MAX_ANSWER_MESSAGES) -> list[Reply]:
+    """The answer as up to `max_messages` messages, each carrying the sources of its own sentences."""
+    by_n = {c.n: c for c in answer.citations}
+    # A sentence whose citation the engine did not return cannot be shown: it would be unsourced.
+    sentences = [_fit_sentence(s) for s in answer.sentences if s.n in by_n]
+    if answer.abstained or not sentences:
+        return [_abstention(answer)]
+    pages = _paginate(sentences, by_n, answer.lang)
+    kept, dropped = pages[:max_messages], pages[max_messages:]
+    omitted = sum(len(page) for page in dropped)
+    replies = []
+    for i, page in enumerate(kept, start=1):
+        notes = []
+        if i > 1:
+            notes.append(text(answer.lang, "continued", part=i, parts=len(kept)))
+        if omitted and i == len(kept):
+            notes.append(text(answer.lang, "omitted", count=omitted))
+        replies.append(_answer_reply(page, by_n, answer.lang, " ".join(notes)))
+    return replies
+
+
+def shown_citations(answer: Answer) -> tuple[Citation, ...]:
+    """The citations a reader can open: those the sentences cite, or, when abstaining, the closest ones."""
+    if answer.abstained:
+        return answer.citations
+    cited = {s.n for s in answer.sentences}
+    return tuple(c for c in answer.citations if c.n in cited)
+
+
+def _abstention(answer: Answer) -> Reply:
+    """The engine's "not covered" message, with the nearest passages listed as far as they fit."""
+    content = clip(answer.message or text(answer.lang, "no_coverage"), CONTENT_LIMIT)
+    closest = answer.citations if answer.abstained else ()
+    lines: list[str] = []
+    for citation in closest:
+        line = citation_line(citation)
+        if len("\n".join([*lines, line])) > EMBED_DESCRIPTION_LIMIT:
+            break
+        lines.append(line)
+    if not lines:
+        return Reply(content)
+    return Reply(
+        content, (discord.Embed(title=text(answer.lang, "closest"), description="\n".join(lines), colour=COLOUR),)
+    )
+
+
+# Room kept free in each page's embed for the "continued"/"omitted" footer.
+_FOOTER_RESERVE = 200
+
+
+def _paginate(sentences: list[AnswerSentence], by_n: Mapping[int, Citation], lang: str) -> list[list[AnswerSentence]]:
+    pages: list[list[AnswerSentence]] = []
+    for sentence in sentences:
+        if pages and _page_fits([*pages[-1], sentence], by_n, lang):
+            pages[-1].append(sentence)
+        else:
+            pages.append([sentence])
+    return pages
+
+
+def _page_fits(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation], lang: str) -> bool:
+    description = _sources_description(page, by_n)
+    title = text(lang, "sources")
+    return (
+        len(_answer_content(page)) <= CONTENT_LIMIT
+        and len(description) <= EMBED_DESCRIPTION_LIMIT
+        and len(title) + len(description) + _FOOTER_RESERVE <= EMBEDS_TOTAL_LIMIT
+    )
+
+
+def _fit_sentence(sentence: AnswerSentence) -> AnswerSentence:
+    """Trim a sentence too long for a message on its own; its marker always survives."""
+    room = CONTENT_LIMIT - len(f" [{sentence.n}]")
+    return AnswerSentence(clip(sentence.text, room), sentence.n)
+
+
+def _answer_content(page: Sequence[AnswerSentence]) -> str:
+    # Same shape as Answer.text, for the sentences of one message.
+    return " ".join(f"{s.text} [{s.n}]" for s in page)
+
+
+def _sources_description(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation]) -> str:
+    numbers = sorted({s.n for s in page})
+    return "\n".join(citation_line(by_n[n]) for n in numbers)
+
+
+def _answer_reply(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation], lang: str, footer: str) -> Reply:
+    embed = discord.Embed(title=text(lang, "sources"), description=_sources_description(page, by_n), colour=COLOUR)
+    if footer:
+        embed.set_footer(text=clip(footer, _FOOTER_RESERVE))
+    return Reply(_answer_content(page), (embed,))
+
+
+def citation_line(citation: Citation) -> str:
+    """`[n] title › section — outlet · date`, the title linking to the cited page.
+
+    Every part is clipped, so a line stays under ~1400 characters and one citation
+    always fits an embed description.
+    """
+    label = _link_text(_label(citation.title, citation.section))
+    link = _safe_url(citation.link)
+    head = f"**[{citation.n}]** " + (f"[{label}]({link})" if link else label)
+    meta = " · ".join(clip(x, 80) for x in (citation.source or citation.outlet, citation.published) if x)
+    return f"{head} — {meta}" if meta else head
+
+
+def _label(title: str, section: str | None) -> str:
+    """`title › section` (the section only when it adds something), each part clipped."""
+    label = clip(title.strip() or "—", 200)
+    if section and section.strip() and section.strip() != title.strip():
+        label += " › " + clip(section.strip(), 100)
+    return label
+
+
+def _link_text(label: str) -> str:
+    # Brackets would end a masked link early; markdown characters would restyle a title.
+    return discord.utils.escape_markdown(label).replace("[", "［").replace("]", "］")
+
+
+def _safe_url(url: str | None) -> str | None:
+    if not url or not url.startswith(("http://", "https://")) or len(url) > MAX_URL_CHARS:
+        return None
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+# --- passages and citation lookup -----------------------------------------------------------
+
+
+def render_passages(citations: Sequence[Citation]) -> list[discord.Embed]:
+    """One embed per cited passage (the title links to its page), sharing one message's budget."""
+    shown = list(citations)[:EMBEDS_LIMIT]
+    heads = [(clip(f"[{c.n}] {_label(c.title, c.section)}", EMBED_TITLE_LIMIT), _passage_footer(c)) for c in shown]
+    spent = sum(len(title) + len(footer) for title, footer in heads)
+    share = min(EMBED_DESCRIPTION_LIMIT, (EMBEDS_TOTAL_LIMIT - spent) // max(len(shown), 1))
+    embeds = []
+    for citation, (title, footer) in zip(shown, heads, strict=True):
+        embed = discord.Embed(
+            title=title, url=_safe_url(citation.link), description=_quote(citation.passage, share), colour=COLOUR
+        )
+        if footer:
+            embed.set_footer(text=footer)
+        embeds.append(embed)
+    return embeds
+
+
+def _passage_footer(citation: Citation) -> str:
+    parts = (citation.source or citation.outlet, citation.published, citation.link)
+    return clip(" · ".join(p for p in parts if p), 300)
+
+
+def _quote(passage: str, limit: int) -> str:
+    return clip("\n".join(f"> {line}" for line in passage.strip().splitlines()) or "—", limit)
+
+
+def render_citations(claim: str, citations: Sequence[Citation], lang: str) -> Reply:
+    """Citation lookup: the claim it was for, and the passages that support it."""
+    if not citations:
+        return Reply(text(lang, "cite_none"))
+    header = text(lang, "cite_header", claim=clip(" ".join(claim.split()), 300))
+    return Reply(clip(header, CONTENT_LIMIT), tuple(render_passages(citations)))
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def page_count(total: int, per_page: int = SOURCES_PER_PAGE) -> int:
+    return max(1, -(-total // per_page))
+
+
+def render_sources_page(sources: Sequence[SourceLike], page: int, lang: str) -> discord.Embed:
+    """Page `page` (1-based, clamped) of the article list, numbered as `/source n` expects."""
+    if not sources:
+        return discord.Embed(title=text(lang, "sources_title"), description=text(lang, "sources_empty"))
+    pages = page_count(len(sources))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * SOURCES_PER_PAGE
+    lines = [_source_line(first + i + 1, s) for i, s in enumerate(sources[first : first + SOURCES_PER_PAGE])]
+    embed = discord.Embed(title=text(lang, "sources_title"), description="\n".join(lines), colour=COLOUR)
+    embed.set_footer(text=text(lang, "sources_footer", page=page, pages=pages, count=len(sources)))
+    return embed
+
+
+def _source_line(n: int, source: SourceLike) -> str:
+    label = _link_text(clip(source.title or "—", 150))
+    link = _safe_url(source.url)
+    head = f"**{n}.** " + (f"[{label}]({link})" if link else label)
+    meta = " · ".join(clip(x, 60) for x in (source.outlet, source.published) if x)
+    return head + (f" — {meta}" if meta else "")
+
+
+def render_source(source: SourceLike, lang: str) -> discord.Embed:
+    """One article's details; six fields of at most 1024 chars and a 256-char title fit the 6000."""
+    embed = discord.Embed(title=clip(source.title or "—", EMBED_TITLE_LIMIT), url=_safe_url(source.url), colour=COLOUR)
+    fields = (
+        ("field_url", source.url),
+        ("field_outlet", source.outlet),
+        ("field_published", source.published),
+        ("field_passages", str(source.passages)),
+        ("field_lang", source.lang),
+        ("field_file", source.path),
+    )
+    for key, value in fields:
+        if value:
+            embed.add_field(name=text(lang, key), value=clip(value, FIELD_VALUE_LIMIT), inline=key != "field_file")
+    return embed
+
+
+# --- admin ------------------------------------------------------------------------------------
+
+
+def render_stats(stats: Mapping[str, object], title: str = "citebot") -> discord.Embed:
+    """Every stat as a field (up to 25); 25 fields of 40 + 180 chars stay under the 6000 per message."""
+    embed = discord.Embed(title=title, colour=COLOUR)
+    for key, value in list(stats.items())[:FIELDS_LIMIT]:
+        embed.add_field(name=clip(str(key), 40), value=clip(str(value) or "—", 180))
+    return embed
+
+
+def render_ingest_report(report: IngestReport) -> str:
+    lines = []
+    for label, paths in (
+        ("Added", report.added),
+        ("Updated", report.updated),
+        ("Unchanged", report.unchanged),
+        ("Removed", report.removed),
+    ):
+        if paths:
+            lines.append(f"{label}: " + ", ".join(_file_name(p) for p in paths))
+    lines.extend(f"Skipped {_file_name(path)}: {reason}" for path, reason in report.skipped)
+    lines.append(f"Passages written: {report.passages}")
+    return clip("\n".join(lines), CONTENT_LIMIT)
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]

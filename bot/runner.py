@@ -1,0 +1,83 @@
+"""The engine as the bot sees it: every call runs on worker threads, never on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from index.types import Answer, Citation, IngestReport
+
+T = TypeVar("T")
+
+
+class SourceLike(Protocol):
+    """One indexed article, as `Engine.sources()` describes it."""
+
+    path: str
+    title: str
+    url: str | None
+    published: str | None
+    outlet: str | None
+    passages: int
+    lang: str
+
+
+class EngineLike(Protocol):
+    """The part of `index.engine.Engine` the bot uses."""
+
+    def ask(self, question: str, k: int = 5) -> Answer: ...
+
+    def cite(self, claim: str, k: int = 5) -> list[Citation]: ...
+
+    def sources(self) -> list[Any]: ...
+
+    def ingest(self, paths: list[Path], progress: Any = None) -> IngestReport: ...
+
+    def remove(self, path: str) -> bool: ...
+
+    def stats(self) -> dict: ...
+
+
+class EngineRunner:
+    """Async facade over a blocking engine.
+
+    Queries share a small pool so twenty questions at once neither stall the gateway
+    heartbeat nor each other; writes get their own thread so a long ingest never
+    holds a query slot.
+    """
+
+    def __init__(self, engine: EngineLike, *, query_workers: int = 4) -> None:
+        self.engine = engine
+        self._queries = ThreadPoolExecutor(query_workers, thread_name_prefix="citebot-query")
+        self._writes = ThreadPoolExecutor(1, thread_name_prefix="citebot-ingest")
+
+    async def ask(self, question: str) -> Answer:
+        return await self._run(self._queries, self.engine.ask, question)
+
+    async def cite(self, claim: str) -> list[Citation]:
+        return await self._run(self._queries, self.engine.cite, claim)
+
+    async def sources(self) -> list[SourceLike]:
+        return await self._run(self._queries, self.engine.sources)
+
+    async def stats(self) -> dict:
+        return await self._run(self._queries, self.engine.stats)
+
+    async def ingest(self, paths: list[Path]) -> IngestReport:
+        return await self._run(self._writes, self.engine.ingest, paths)
+
+    async def remove(self, path: str) -> bool:
+        return await self._run(self._writes, self.engine.remove, path)
+
+    def close(self) -> None:
+        self._queries.shutdown(wait=False, cancel_futures=True)
+        self._writes.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    async def _run(pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(pool, functools.partial(fn, *args))

@@ -1,0 +1,164 @@
+"""/admin ingest, remove and stats, and the Manage Server check."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.cogs.admin import safe_filename
+
+from .fake_discord import ADMIN_ID, EPHEMERAL, MANAGE_GUILD, MEMBER_ID
+
+NEW_ARTICLE = b"""---
+title: Harbour lighthouse gets a new lamp
+url: https://gazette.example.org/harbour/lighthouse-lamp
+date: 2025-10-20
+source: Riverside Gazette
+---
+
+# New lamp
+
+The old harbour lighthouse switched on an LED lamp on October 20. The lamp uses a tenth of the power of the bulb it replaced and can be seen 30 kilometres out at sea.
+"""
+
+
+def listed_titles(env):
+    return {s.title for s in env.engine.sources()}
+
+
+def test_admin_commands_are_registered_for_manage_server_only(env):
+    """The synced /admin group carries default_member_permissions = MANAGE_GUILD and is guild-only."""
+
+    async def scenario(fake, bot):
+        (admin,) = [c for c in fake.commands[bot.config.guild_ids[0]] if c["name"] == "admin"]
+        assert int(admin["default_member_permissions"]) == MANAGE_GUILD
+        assert admin["contexts"] == [0]  # guild only
+        assert {o["name"] for o in admin["options"]} == {"ingest", "remove", "stats"}
+
+    env.run(scenario)
+
+
+def test_member_without_manage_server_is_refused_politely(env):
+    """A member lacking Manage Server gets an ephemeral refusal from each /admin command and nothing changes."""
+    before = listed_titles(env)
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        for subcommand, options in (
+            ("ingest", {"file": attachment}),
+            ("remove", {"path_or_title": "Riverside Library reopens after two-year renovation"}),
+            ("stats", {}),
+        ):
+            (reply,) = await fake.replies(await fake.slash("admin", subcommand=subcommand, user=MEMBER_ID, **options))
+            assert reply.message["flags"] & EPHEMERAL
+            assert "only members with the Manage Server permission" in reply.message["content"]
+
+    env.run(scenario)
+    assert listed_titles(env) == before
+    assert not env.config.articles_dir.exists()
+
+
+def test_ingest_saves_the_attachment_and_indexes_it(env):
+    """/admin ingest downloads the attachment into the managed articles folder, ingests it, and reports what was added."""
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        handle = await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment)
+        (reply,) = await fake.replies(handle)
+        assert fake.for_interaction(handle)[0].json["data"]["flags"] & EPHEMERAL and reply.message["flags"] & EPHEMERAL
+        assert "Added: lighthouse.md" in reply.message["content"]
+
+    env.run(scenario)
+    assert (env.config.articles_dir / "lighthouse.md").read_bytes() == NEW_ARTICLE
+    assert "Harbour lighthouse gets a new lamp" in listed_titles(env)
+
+
+def test_ingest_refuses_other_file_types(env):
+    """/admin ingest with a file that is not .txt/.md/.html is refused politely without downloading it."""
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("photo.png", b"\x89PNG")
+        (reply,) = await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
+        assert reply.message["flags"] & EPHEMERAL and ".txt, .md, .html" in reply.message["content"]
+
+    env.run(scenario)
+    assert not env.config.articles_dir.exists()
+
+
+def test_ingest_runs_off_the_event_loop_and_answers_keep_flowing(env):
+    """While an ingest is still running, /ask is answered; the ingest then finishes and reports."""
+    env.engine.ingest_gate = threading.Event()
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        ingest = await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment)
+        await fake.wait_for(
+            lambda: env.config.articles_dir.joinpath("lighthouse.md").exists(), what="the upload to be saved"
+        )
+        (answer,) = await fake.replies(
+            await fake.slash("ask", question="When did the Riverside library reopen after the renovation?")
+        )
+        assert "[1]" in answer.message["content"]
+        assert not [r for r in fake.for_interaction(ingest) if r.sends_message]
+        env.engine.ingest_gate.set()
+        (report,) = await fake.replies(ingest)
+        assert "Added: lighthouse.md" in report.message["content"]
+
+    env.run(scenario)
+
+
+def test_remove_by_title_drops_article_and_its_uploaded_file(env):
+    """/admin remove with an article's title removes it from the index and deletes the uploaded copy."""
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
+        (reply,) = await fake.replies(
+            await fake.slash(
+                "admin", subcommand="remove", user=ADMIN_ID, path_or_title="harbour lighthouse gets a new lamp"
+            )
+        )
+        assert reply.message["content"].startswith("Removed Harbour lighthouse gets a new lamp")
+
+    env.run(scenario)
+    assert "Harbour lighthouse gets a new lamp" not in listed_titles(env)
+    assert not (env.config.articles_dir / "lighthouse.md").exists()
+
+
+def test_remove_by_file_name_and_unknown_target(env):
+    """/admin remove accepts a file name; a name matching nothing is reported and removes nothing."""
+
+    async def scenario(fake, bot):
+        (missing,) = await fake.replies(
+            await fake.slash("admin", subcommand="remove", user=ADMIN_ID, path_or_title="nope.txt")
+        )
+        assert missing.message["content"] == "No article matches 'nope.txt'."
+        (removed,) = await fake.replies(
+            await fake.slash("admin", subcommand="remove", user=ADMIN_ID, path_or_title="kawane_railway_ja.txt")
+        )
+        assert removed.message["content"].startswith("Removed 川根鉄道")
+
+    env.run(scenario)
+    assert len(listed_titles(env)) == 2
+
+
+def test_stats_shows_index_and_feedback_counts(env):
+    """/admin stats shows the engine's stats (articles, passages, model) and the feedback counts, privately."""
+
+    async def scenario(fake, bot):
+        await fake.replies(
+            await fake.slash("ask", question="When did the Riverside library reopen after the renovation?")
+        )
+        (reply,) = await fake.replies(await fake.slash("admin", subcommand="stats", user=ADMIN_ID))
+        fields = {f["name"]: f["value"] for f in reply.message["embeds"][0]["fields"]}
+        assert fields["articles"] == "3" and int(fields["passages"]) >= 3 and fields["model"]
+        assert fields["answers"] == "1" and fields["votes_up"] == "0"
+
+    env.run(scenario)
+
+
+def test_safe_filename_keeps_name_and_extension_only():
+    """Uploaded names lose directories and odd characters but keep Japanese letters and the checked extension."""
+    assert safe_filename("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_filename("ニュース 記事 (1).md") == "ニュース_記事_1.md"
+    assert safe_filename(".md") == "article.md"
+    assert safe_filename("C:\\docs\\page.HTML") == "page.html"

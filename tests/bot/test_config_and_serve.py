@@ -1,0 +1,103 @@
+"""bot.config (environment and .env, masked token) and bot.serve's failure messages."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.client import configure_endpoints
+from bot.config import BotConfig, ConfigError, Secret
+from bot.serve import serve
+
+from .fake_discord import FakeDiscord
+
+
+def test_from_env_reads_environment_over_dotenv(tmp_path):
+    """Variables come from .env unless the environment sets them; lists, numbers and paths are typed."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "DISCORD_TOKEN=from-file\nDISCORD_GUILD_IDS=1, 2\nCITEBOT_COOLDOWN_SECONDS=2.5\nCITEBOT_INDEX_DIR=/srv/idx\n"
+    )
+    config = BotConfig.from_env({"DISCORD_TOKEN": "from-env", "CITEBOT_MAX_QUESTION_CHARS": "300"}, env_file)
+    assert config.token is not None and config.token.reveal() == "from-env"
+    assert config.guild_ids == (1, 2)
+    assert config.cooldown_seconds == 2.5 and config.max_question_chars == 300
+    assert config.index_dir == Path("/srv/idx") and config.feedback_path == Path("/srv/feedback.sqlite")
+    assert config.articles_dir == Path("/srv/idx/articles")
+    assert config.api_base == "https://discord.com/api/v10" and config.gateway_url == "wss://gateway.discord.gg/"
+
+
+def test_token_never_shows_in_repr_or_str():
+    """The config's repr (as logged or shown in a traceback) masks the token."""
+    config = BotConfig(token=Secret("super-secret-token"))
+    assert "super-secret-token" not in repr(config) and "super-secret-token" not in str(config.token)
+
+
+def test_malformed_settings_name_the_variable():
+    """A bad guild id or number raises ConfigError naming the variable."""
+    with pytest.raises(ConfigError, match="DISCORD_GUILD_IDS"):
+        BotConfig.from_env({"DISCORD_GUILD_IDS": "12,abc"}, None)
+    with pytest.raises(ConfigError, match="CITEBOT_MAX_QUESTION_CHARS"):
+        BotConfig.from_env({"CITEBOT_MAX_QUESTION_CHARS": "lots"}, None)
+    with pytest.raises(ConfigError, match="CITEBOT_COOLDOWN_SECONDS"):
+        BotConfig.from_env({"CITEBOT_COOLDOWN_SECONDS": "-1"}, None)
+
+
+def test_configure_endpoints_points_rest_and_gateway(monkeypatch):
+    """configure_endpoints sets discord.py's REST base (no trailing slash) and first gateway URL."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    configure_endpoints("http://127.0.0.1:9/api/v10/", "ws://127.0.0.1:9/gw")
+    assert Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
+    assert yarl.URL("ws://127.0.0.1:9/gw") == DiscordWebSocket.DEFAULT_GATEWAY
+
+
+def test_bot_connects_to_configured_gateway(env):
+    """The running bot opened its websocket on the configured gateway URL, with discord.py's v10 JSON query."""
+
+    async def scenario(fake, bot):
+        assert fake.gateway_queries[0]["v"] == "10" and fake.gateway_queries[0]["encoding"] == "json"
+        assert fake.identifies[0]["token"] == env.config.token.reveal()
+
+    env.run(scenario)
+
+
+def test_serve_without_token_fails_with_a_clear_message(capsys, engine):
+    """serve() with no DISCORD_TOKEN returns 1 and prints one line naming the variable, no traceback."""
+    assert serve(BotConfig(token=None), engine=engine) == 1
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN is not set" in err and "Traceback" not in err
+
+
+def test_serve_with_rejected_token_fails_with_a_clear_message(capsys, config, engine):
+    """When Discord answers 401 (LoginFailure), serve() returns 1 with a clear message and no traceback."""
+    with fake_discord_in_thread() as fake:
+        rejected = replace(config, token=Secret("wrong-token"), api_base=fake.api_base, gateway_url=fake.gateway_url)
+        assert serve(rejected, engine=engine) == 1
+    err = capsys.readouterr().err
+    assert "Discord rejected DISCORD_TOKEN" in err and "wrong-token" not in err and "Traceback" not in err
+
+
+@contextmanager
+def fake_discord_in_thread() -> Iterator[FakeDiscord]:
+    """A fake Discord on its own loop thread, for code that runs asyncio.run itself (serve)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = asyncio.run_coroutine_threadsafe(FakeDiscord().__aenter__(), loop).result(10)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.__aexit__(None, None, None), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
