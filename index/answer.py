@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .search import Query, Ranking
+import numpy as np
+
+from .search import Query, Ranking, Searcher
 from .store import Sentence
-from .tokenize import terms
+from .tokenize import focus_terms, terms
 from .types import Answer, AnswerSentence, Citation, Hit
 
 # Passages whose sentences compete to be the answer.
@@ -20,11 +22,21 @@ SENTENCE_MARGIN = 0.03
 COVER_MARGIN = 0.10
 COVER_GAIN = 0.10
 # Below this bias-corrected similarity the best passage is not about the question.
-ABSTAIN_BELOW = 0.05
+ABSTAIN_BELOW = 0.04
+# A question noun the corpus never uses is "covered" when some sentence of the best passages
+# means it: its similarity to the term stands this many standard deviations above the term's
+# similarity to unrelated reference text. Below it, the articles do not say what is asked.
+COVERED_Z = 1.0
+# Only the best passages' sentences can cover a term: the answer would come from them.
+COVER_PASSAGES = 3
 
 NOT_COVERED = {
     "ja": "記事にはこの質問に答える記述が見つかりませんでした。近い内容の箇所を参考として示します。",
     "en": "The articles don't cover this. The closest passages are listed for reference.",
+}
+NOT_MENTIONED = {
+    "ja": "記事には「{term}」についての記述が見つかりませんでした。近い内容の箇所を参考として示します。",
+    "en": "The articles don't say anything about \u201c{term}\u201d. The closest passages are listed for reference.",
 }
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
 _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
@@ -41,10 +53,13 @@ class Scored:
     score: float
 
 
-def compose(q: Query, ranking: Ranking, k: int) -> Answer:
+def compose(q: Query, ranking: Ranking, k: int, searcher: Searcher) -> Answer:
     hits = ranking.hits
     if not hits or hits[0].dense < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
+    missing = uncovered_focus(q, ranking, searcher)
+    if missing:
+        return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=missing))
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
@@ -125,9 +140,37 @@ def cite(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
     return Answer(q.text, sentences, citations, abstained=False, lang=q.lang)
 
 
-def abstain(q: Query, hits: list[Hit]) -> Answer:
+def abstain(q: Query, hits: list[Hit], message: str | None = None) -> Answer:
     citations = tuple(to_citation(i + 1, h) for i, h in enumerate(hits))
-    return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=NOT_COVERED[q.lang])
+    return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=message or NOT_COVERED[q.lang])
+
+
+def uncovered_focus(q: Query, ranking: Ranking, searcher: Searcher) -> str | None:
+    """A noun of the question that neither the corpus' words nor the meaning of the best
+    passages' sentences cover: the question asks about something the articles never state.
+
+    A similarity threshold alone cannot tell "when was the match" (answerable) from "what was
+    the attendance at the match" (not): both land on the right article. The missing noun can.
+    """
+    lexical = searcher.store.lexical
+    if lexical is None:
+        return None
+    missing = [t for t in focus_terms(q.text) if t not in lexical.vocab]
+    vectors, langs = [], []
+    for hit in ranking.hits[:COVER_PASSAGES]:
+        for s, _ in ranking.sentences.get(hit.passage.id, ()):
+            vectors.append(s.vector)
+            langs.append(hit.passage.lang)
+    if not missing or not vectors:
+        return None
+    sentences = np.vstack(vectors)
+    for term, vec in zip(missing, searcher.embedder.embed_queries(missing)):
+        sims = sentences @ vec
+        best = int(np.argmax(sims))
+        null = searcher.reference(langs[best]) @ vec
+        if (sims[best] - null.mean()) / max(float(null.std()), 1e-6) < COVERED_Z:
+            return term
+    return None
 
 
 def to_citation(n: int, hit: Hit) -> Citation:

@@ -51,7 +51,7 @@ class Engine:
         question = self._clean(question)
         self.store.refresh()
         q = self.searcher.query(question)
-        return compose(q, self.searcher.rank(q, k=max(k, 8)), k)
+        return compose(q, self.searcher.rank(q, k=max(k, 8)), k, self.searcher)
 
     def cite(self, claim: str, k: int = 5) -> list[Citation]:
         """Passages that support a claim, best first; empty when none does."""

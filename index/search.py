@@ -1,11 +1,12 @@
 """Query -> ranked passages: dense (per language, bias-corrected) fused with BM25 in the question's language."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .calibration import offset_key
+from .calibration import REFERENCE, offset_key
 from .embedding import Embedder
 from .language import detect_lang
 from .store import LANGS, Sentence, Store
@@ -33,6 +34,15 @@ class Searcher:
     def __init__(self, store: Store, embedder: Embedder):
         self.store = store
         self.embedder = embedder
+        self._reference: dict[str, np.ndarray] = {}
+        self._reference_lock = threading.Lock()
+
+    def reference(self, lang: str) -> np.ndarray:
+        """Unrelated reference sentences of a language, embedded as passages (once per process)."""
+        with self._reference_lock:
+            if not self._reference:
+                self._reference = {k: self.embedder.embed_passages(v) for k, v in REFERENCE.items()}
+        return self._reference.get(lang, self._reference["en"])
 
     def query(self, text: str) -> Query:
         vec = self.embedder.embed_queries([text])[0]

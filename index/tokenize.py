@@ -13,7 +13,8 @@ _EN_STOP = frozenset(
     this that these those it its he she they them his her their we our you your i me my
     do does did done have has had not no yes what which who whom whose when where why how
     would could should will shall may might can about into than then there here so such
-    also after before over under up down out more most very just only s""".split()
+    also after before over under up down out more most very just only s
+    many much say said says""".split()
 )
 # Question words say what kind of answer is wanted, not what it is about.
 _JA_STOP = frozenset(
@@ -82,3 +83,48 @@ def _stem(word: str) -> str:
 def query_terms(text: str) -> list[str]:
     """Distinct terms of a question, in order of first appearance."""
     return list(dict.fromkeys(terms(text)))
+
+
+# Nouns that name things; adverb-like (最初, 前夜) and counter-like (度) nouns do not.
+_FOCUS_SUB = {("固有名詞", None), ("普通名詞", "一般"), ("普通名詞", "サ変可能")}
+
+
+def focus_terms(text: str) -> list[str]:
+    """The terms that say what a question is about: nouns for Japanese; for English, content
+    words that are not inflected verbs. Same normal forms as `terms`, so they look up BM25's vocabulary."""
+    text = normalize(text)
+    if not _HAS_JA.search(text):
+        return _english_focus(text)
+    out: list[str] = []
+    for m in _tokenizer().tokenize(text):
+        pos = m.part_of_speech()
+        if pos[0] != "名詞":
+            continue
+        surface = m.surface().strip()
+        if surface.isascii():
+            out.extend(_english_focus(surface))
+        elif (pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB:
+            form = m.normalized_form()
+            if form not in _JA_STOP:
+                out.append(form)
+    return list(dict.fromkeys(out))
+
+
+# Common verbs whose past forms do not end in -ed: without a tagger, the list keeps them from
+# passing for the nouns a question is about.
+_EN_VERBS = frozenset(
+    """win wins won lose loses lost beat beats get gets got make makes made take takes took give gives
+    gave go goes went come comes came see sees saw tell tells told hold holds held meet meets met
+    lead leads led leave leaves left run runs ran become becomes became begin begins began bring
+    brings brought buy buys bought build builds built choose chooses chose chosen find finds found
+    keep keeps kept know knows knew pay pays paid put puts send sends sent spend spends spent stand
+    stands stood think thinks thought write writes wrote written hit hits set sets let lets cut
+    cuts fall falls fell rise rises rose grow grows grew show shows shown speak speaks spoke
+    want wants need needs use uses call calls ask asks try tries seem seems mean means""".split()
+)
+
+
+def _english_focus(text: str) -> list[str]:
+    words = [w for w in _WORD.findall(text)
+             if w not in _EN_STOP and w not in _EN_VERBS and len(w) > 2 and not w.isdigit()]
+    return list(dict.fromkeys(_stem(w) for w in words if not w.endswith(("ed", "ing"))))

@@ -56,3 +56,21 @@ def test_why_question_prefers_a_sentence_that_states_a_reason():
     a = _score_sentence(q, {"resign"}, False, plain.hit, plain.sentence, 0.1, wants_reason=True)
     b = _score_sentence(q, {"resign"}, False, reason.hit, reason.sentence, 0.1, wants_reason=True)
     assert b.score > a.score
+
+
+def test_question_about_something_the_articles_never_mention_abstains(tmp_path, embedder):
+    """An on-topic question whose key noun no article uses or means is refused, naming the noun."""
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "match.txt").write_text(
+        "Harbor City wins the cup final\nURL: https://sports.example.com/final\nDate: 2025-05-01\n\n"
+        "Harbor City beat Lakeside 3-1 in the cup final on Saturday. Their captain scored twice in the "
+        "second half. The coach said the team had trained for this game all season.\n", encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    answered = eng.ask("Which team won the cup final?")
+    assert not answered.abstained and "Harbor City" in answered.text
+    refused = eng.ask("What was the ticket price for the cup final?")
+    assert refused.abstained and "ticket" in refused.text

@@ -1,5 +1,5 @@
 """Lexical terms: Japanese morphemes and English words."""
-from index.tokenize import query_terms, terms
+from index.tokenize import focus_terms, query_terms, terms
 
 
 def test_japanese_text_yields_content_morphemes_without_particles():
@@ -23,3 +23,9 @@ def test_question_words_are_not_search_terms():
     """'いつ' and 'when' say what is asked, not what about, so they do not match passages."""
     assert "いつ" not in query_terms("会談はいつ行われた?")
     assert "when" not in query_terms("When was the summit?")
+
+
+def test_focus_terms_are_the_nouns_a_question_is_about():
+    """Focus terms keep the nouns (not adverb-like nouns, verbs or question words)."""
+    assert "スーパー" in focus_terms("最初に並べたスーパーはどこか") and "最初" not in focus_terms("最初に並べたスーパーはどこか")
+    assert focus_terms("What was the attendance when the team won?") == ["attendance", "team"]
