@@ -43,6 +43,13 @@ _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what ti
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
 _DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
+_WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|どこが報じ|どの(?:新聞|放送|媒体|報道)|"
+                           r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication)", re.I)
+_CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
+# The answer's type: a "when" question wants a date, a "why" question a stated reason, a
+# "which outlet" question the line that names the quoted source.
+_ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
+ANSWER_TYPE_BONUS = 0.02
 
 
 @dataclass(frozen=True)
@@ -70,30 +77,25 @@ def compose(q: Query, ranking: Ranking, k: int, searcher: Searcher) -> Answer:
 def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
     qterms = set(q.terms)
-    wants_date = bool(_WHEN.search(q.text))
-    wants_reason = bool(_WHY.search(q.text))
+    wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text)]
     out = []
     for hit in hits:
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, qterms, wants_date, hit, s, sim, wants_reason)
+            scored = _score_sentence(q, qterms, wanted, hit, s, sim)
             if scored is not None:
                 out.append(scored)
     return sorted(out, key=lambda x: -x.score)
 
 
-def _score_sentence(q: Query, qterms: set[str], wants_date: bool, hit: Hit, s: Sentence, sim: float,
-                    wants_reason: bool = False) -> Scored | None:
+def _score_sentence(q: Query, qterms: set[str], wanted: list[re.Pattern], hit: Hit, s: Sentence,
+                    sim: float) -> Scored | None:
     p = hit.passage
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
     if len(text) < 4:
         return None
     cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover
-    # The answer's type: a "when" question wants a date, a "why" question a stated reason.
-    if wants_date and _DATE.search(text):
-        score += 0.02
-    if wants_reason and _REASON.search(text):
-        score += 0.02
+    score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
     return Scored(hit, s, text, score)
 
 

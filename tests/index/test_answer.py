@@ -47,14 +47,14 @@ def test_sentence_beyond_the_cover_margin_stays_out():
 
 def test_why_question_prefers_a_sentence_that_states_a_reason():
     """For a "why" question, a sentence giving a reason outscores an equally similar one that doesn't."""
-    from index.answer import _score_sentence
+    from index.answer import _REASON, _score_sentence
     from index.search import Query
 
     q = Query("Why did he resign?", "en", np.zeros(4, np.float32), ["resign"])
     plain = _scored("He resigned on Sunday evening.", 0.1)
     reason = _scored("He resigned because talks had ended.", 0.1, pid=2)
-    a = _score_sentence(q, {"resign"}, False, plain.hit, plain.sentence, 0.1, wants_reason=True)
-    b = _score_sentence(q, {"resign"}, False, reason.hit, reason.sentence, 0.1, wants_reason=True)
+    a = _score_sentence(q, {"resign"}, [_REASON], plain.hit, plain.sentence, 0.1)
+    b = _score_sentence(q, {"resign"}, [_REASON], reason.hit, reason.sentence, 0.1)
     assert b.score > a.score
 
 
