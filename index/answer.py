@@ -62,7 +62,7 @@ class Scored:
 
 def compose(q: Query, ranking: Ranking, k: int, searcher: Searcher) -> Answer:
     hits = ranking.hits
-    if not hits or hits[0].dense < ABSTAIN_BELOW:
+    if not hits or hits[0].score < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
     missing = uncovered_focus(q, ranking, searcher)
     if missing:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -94,6 +94,7 @@ class Searcher:
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
+        hits = _within_language(hits, q.lang)
         return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, self.term_weights(q))
 
     def term_weights(self, q: Query) -> dict[str, float]:
@@ -111,6 +112,18 @@ class Ranking:
     sentences: dict[int, list[tuple[Sentence, float]]]
     # query term -> IDF, for the terms that occur in the corpus
     term_weights: dict[str, float] = field(default_factory=dict)
+
+
+def _within_language(hits: list[Hit], lang: str) -> list[Hit]:
+    """Let BM25 reorder the question-language passages among themselves, never lift them over
+    the other language: an English question about a Japanese article has no words to match,
+    so a bonus for matching words would hand every such question to an English distractor.
+    The fused order is kept, but the passages take over that language's dense scores, best first."""
+    same = [h for h in hits if h.passage.lang == lang]
+    fused = sorted(same, key=lambda h: -h.score)
+    scores = sorted((h.dense for h in same), reverse=True)
+    moved = [replace(h, score=s) for h, s in zip(fused, scores)]
+    return moved + [replace(h, score=h.dense) for h in hits if h.passage.lang != lang]
 
 
 def diversify(hits: list[Hit], k: int) -> list[Hit]:
