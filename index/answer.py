@@ -38,6 +38,7 @@ NOT_MENTIONED = {
     "ja": "記事には「{term}」についての記述が見つかりませんでした。近い内容の箇所を参考として示します。",
     "en": "The articles don't say anything about \u201c{term}\u201d. The closest passages are listed for reference.",
 }
+_URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
 _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
@@ -91,6 +92,8 @@ def _score_sentence(q: Query, qterms: set[str], wanted: list[re.Pattern], hit: H
                     sim: float) -> Scored | None:
     p = hit.passage
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
+    # A citation line's URL is the citation's link already; in the sentence it is only noise.
+    text = _URL_TAIL.sub("", text) or text
     if len(text) < 4:
         return None
     cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
