@@ -98,7 +98,8 @@ def _walk(path: Path, seen: set[tuple[int, int]], named: bool) -> Iterator[tuple
         yield path, "not a regular file"  # a FIFO named .txt would block a reader forever
     elif identity not in seen:
         seen.add(identity)
-        yield path, None
+        # A name in a legacy encoding (a CP932 zip unpacked on Linux) cannot be stored as text.
+        yield path, None if _utf8_name(path) else "file name is not valid UTF-8: rename the file"
 
 
 def _walk_folder(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
@@ -130,6 +131,14 @@ def read_article(path: Path) -> bytes:
         raise LoadError(where, "permission denied") from None
     except OSError as exc:
         raise LoadError(where, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path.resolve()).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _describe_suffix(path: Path) -> str:
@@ -579,7 +588,7 @@ _Item = tuple[int, str]  # (heading level, or 0 for a paragraph; its text)
 
 
 def _load_html(path: str, text: str) -> Document:
-    tree = _parse_html(path, text)
+    tree, text = _parse_html(path, text)
     metas = _meta_tags(tree)
     h1 = _first_text(tree, "//h1")
     page_title = _first_text(tree, "//head/title") or _first_text(tree, "//title")
@@ -595,16 +604,43 @@ def _load_html(path: str, text: str) -> Document:
     )
 
 
-def _parse_html(path: str, text: str) -> Any:
+def _parse_html(path: str, text: str) -> tuple[Any, str]:
+    """The element tree and the markup it was read from (flattened when the page nests too deeply)."""
     import lxml.html
     from lxml import etree
 
-    # huge_tree lifts libxml2's nesting cap from 256 to a few thousand, so deep layouts keep their text.
+    # huge_tree lifts libxml2's nesting cap from 256 to 2048, so deep layouts keep their text.
     parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
-    try:
-        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise LoadError(path, f"unreadable HTML ({exc})") from None
+
+    def parse(markup: str) -> Any:
+        try:
+            return lxml.html.document_fromstring(markup, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise LoadError(path, f"unreadable HTML ({exc})") from None
+
+    def too_deep() -> bool:
+        return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+    text = _XML_DECLARATION.sub("", text)
+    tree = parse(text)
+    if too_deep():
+        # Past the cap libxml2 silently drops the rest of the page: unnest the layout tags and retry.
+        text = _flatten_html(text)
+        tree = parse(text)
+        if too_deep():
+            raise LoadError(path, "HTML nested too deeply to read (over 2048 levels)")
+    return tree, text
+
+
+# Layout containers become paragraph breaks and inline wrappers vanish, so nothing nests.
+_LAYOUT_TAG = re.compile(
+    r"</?(?:(div|section|li|ul|ol|dl|dd|dt|table|tbody|thead|tfoot|tr|td|th|blockquote|center|figure|figcaption"
+    r"|details|summary|address|pre)|span|font|a|b|i|u|s|em|strong|small|big|sub|sup|code|mark|abbr|cite|q|label"
+    r"|ins|del|tt)\b[^>]*>", re.I)
+
+
+def _flatten_html(html: str) -> str:
+    return _LAYOUT_TAG.sub(lambda m: "<p>" if m[1] else "", html)
 
 
 def _article_items(tree: Any, html: str) -> list[_Item]:

@@ -26,15 +26,22 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _HAS_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 _local = threading.local()
+_dictionary = None
+_dictionary_lock = threading.Lock()
 
 
 def _tokenizer():
-    # Sudachi tokenizers are not thread-safe; one per thread costs ~0.1 s once.
+    # Sudachi tokenizers are not thread-safe: one per thread, all over one shared dictionary.
+    # A dictionary per thread would cost ~55 MB each: 20 query threads would need over 1 GB.
+    global _dictionary
     tok = getattr(_local, "tok", None)
     if tok is None:
         from sudachipy import Dictionary, SplitMode
 
-        tok = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+        with _dictionary_lock:
+            if _dictionary is None:
+                _dictionary = Dictionary(dict="core")
+            tok = _dictionary.tokenizer(mode=SplitMode.A)
         _local.tok = tok
     return tok
 
