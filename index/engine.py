@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,9 @@ MAX_QUESTION_CHARS = 2000
 # A passage supports a claim when one of its sentences is at least this close to it
 # (bias-corrected cosine); below it, citation lookup says it found nothing.
 SUPPORT_ABOVE = 0.05
+# Answers kept for repeated questions (a channel asking the same thing again); an entry is
+# keyed by the index generation, so a new ingest makes every older one unreachable.
+ANSWER_CACHE_SIZE = 256
 
 
 class Engine:
@@ -27,6 +31,8 @@ class Engine:
         self.embedder = embedder
         self.searcher = Searcher(store, embedder)
         self._write_lock = threading.Lock()
+        self._answers: OrderedDict[tuple[str, int, int], Answer] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None) -> "Engine":
@@ -50,8 +56,20 @@ class Engine:
     def ask(self, question: str, k: int = 5) -> Answer:
         question = self._clean(question)
         self.store.refresh()
+        key = (question, k, self.store.generation)
+        with self._cache_lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
         q = self.searcher.query(question)
-        return compose(q, self.searcher.rank(q, k=max(k, 8)), k, self.searcher)
+        answer = compose(q, self.searcher.rank(q, k=max(k, 8)), k, self.searcher)
+        with self._cache_lock:
+            if self._answers and next(reversed(self._answers))[2] != key[2]:
+                self._answers.clear()  # a new generation: the old answers can never be asked for again
+            self._answers[key] = answer
+            while len(self._answers) > ANSWER_CACHE_SIZE:
+                self._answers.popitem(last=False)
+        return answer
 
     def cite(self, claim: str, k: int = 5) -> list[Citation]:
         """Passages that support a claim, best first; empty when none does."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from .chunking import chunk_document
+from .chunking import Chunk, chunk_document
 from .embedding import Embedder
 from .errors import LoadError
 from .language import detect_lang
@@ -18,6 +19,11 @@ from .types import Document, IngestReport
 
 # Corpus passages embedded as queries to estimate the cross-language score offsets.
 OFFSET_SAMPLES = 48
+# Corpus passage vectors the offsets are averaged over: an even sample, enough for a mean.
+OFFSET_PASSAGES = 20_000
+# Texts (passages and sentences, across documents) sent to the embedder per call: big enough to
+# keep its threads busy, small enough that a large corpus never sits in memory at once.
+EMBED_BATCH = 64
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
 
@@ -35,10 +41,12 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
             files.append(path)
     with store.writer(embedder.name, embedder.dim, wait=wait) as w:
         known = store.document_hashes()
+        batch = _Batch(w, embedder, report)
         for i, path in enumerate(files):
             if progress:
                 progress(str(path), i, len(files))
-            _ingest_file(w, embedder, path, known, report)
+            _ingest_file(batch, path, known, report)
+        batch.flush()
         if progress:
             progress("", len(files), len(files))
         seen = {str(p.resolve()) for p in files} | {p for p, _ in report.skipped}
@@ -67,7 +75,49 @@ def rebuild(store: Store, embedder: Embedder) -> None:
         w.lang_offsets = _lang_offsets(w, embedder)
 
 
-def _ingest_file(w: Writer, embedder: Embedder, path: Path, known: dict[str, str], report: IngestReport) -> None:
+@dataclass
+class _Pending:
+    """A document waiting for its vectors: its chunks and the texts to embed for them."""
+
+    doc: Document
+    digest: str
+    key: str
+    updated: bool
+    chunks: list[Chunk]
+    texts: list[str]  # each chunk's embed text, then each of its sentences, chunk by chunk
+
+
+class _Batch:
+    """Documents whose texts are embedded together, EMBED_BATCH texts per call, then written in order."""
+
+    def __init__(self, w: Writer, embedder: Embedder, report: IngestReport, size: int = EMBED_BATCH):
+        self.w, self.embedder, self.report, self.size = w, embedder, report, size
+        self.pending: list[_Pending] = []
+        self.n_texts = 0
+
+    def add(self, item: _Pending) -> None:
+        self.pending.append(item)
+        self.n_texts += len(item.texts)
+        if self.n_texts >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        texts = [t for item in self.pending for t in item.texts]
+        vectors = self.embedder.embed_passages(texts)
+        j, staged = 0, []
+        for item in self.pending:
+            passages = _passages(item.doc, item.chunks, vectors[j:j + len(item.texts)])
+            j += len(item.texts)
+            staged.append((item.doc, item.digest, passages))
+            (self.report.updated if item.updated else self.report.added).append(item.key)
+            self.report.passages += len(passages)
+        self.w.put_many(staged)  # in file order, one transaction per batch
+        self.pending, self.n_texts = [], 0
+
+
+def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: IngestReport) -> None:
     key = str(path.resolve())
     try:
         data = read_article(path)
@@ -79,29 +129,38 @@ def _ingest_file(w: Writer, embedder: Embedder, path: Path, known: dict[str, str
     except LoadError as exc:
         report.skipped.append((str(path), exc.reason))
         return
-    passages = build_passages(doc, embedder)
-    if not passages:
+    chunks = chunk_document(doc)
+    if not chunks:
         report.skipped.append((str(path), "no text to index"))
         return
-    w.put(doc, digest, passages)
-    (report.updated if key in known else report.added).append(key)
-    report.passages += len(passages)
+    batch.add(_Pending(doc, digest, key, key in known, chunks, _embed_texts(doc, chunks)))
+
+
+def _embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
+    out = []
+    for c in chunks:
+        out.append(passage_embed_text(doc.title, c.block.section, doc.text[c.start:c.end]))
+        out.extend(doc.text[s.start:s.end] for s in c.sentences)
+    return out
 
 
 def build_passages(doc: Document, embedder: Embedder) -> list[NewPassage]:
+    """One document's passages with their vectors (one embedder call)."""
     chunks = chunk_document(doc)
     if not chunks:
         return []
-    texts = [doc.text[c.start:c.end] for c in chunks]
-    vectors = embedder.embed_passages(
-        [passage_embed_text(doc.title, c.block.section, t) for c, t in zip(chunks, texts)])
-    sentence_spans = [s for c in chunks for s in c.sentences]
-    sentence_vecs = embedder.embed_passages([doc.text[s.start:s.end] for s in sentence_spans])
+    return _passages(doc, chunks, embedder.embed_passages(_embed_texts(doc, chunks)))
+
+
+def _passages(doc: Document, chunks: list[Chunk], vectors) -> list[NewPassage]:
+    """Chunks + their vectors, laid out as _embed_texts lists them, -> passages to write."""
     out: list[NewPassage] = []
     j = 0
-    for c, text, vec in zip(chunks, texts, vectors):
-        sents = [(s.start, s.end, sentence_vecs[j + k]) for k, s in enumerate(c.sentences)]
-        j += len(c.sentences)
+    for c in chunks:
+        text = doc.text[c.start:c.end]
+        vec = vectors[j]
+        sents = [(s.start, s.end, vectors[j + 1 + k]) for k, s in enumerate(c.sentences)]
+        j += 1 + len(c.sentences)
         b = c.block
         head = " ".join(x for x in (doc.title, b.section, b.source) if x)
         out.append(NewPassage(
@@ -113,4 +172,5 @@ def build_passages(doc: Document, embedder: Embedder) -> list[NewPassage]:
 
 def _lang_offsets(w: Writer, embedder: Embedder) -> dict[str, float]:
     samples = {lang: [(pid, t[:200]) for pid, t in w.sample_passages(lang, OFFSET_SAMPLES)] for lang in LANGS}
-    return estimate_lang_offsets(embedder, samples, {lang: w.passage_vectors(lang) for lang in LANGS})
+    return estimate_lang_offsets(embedder, samples,
+                                 {lang: w.passage_vectors(lang, OFFSET_PASSAGES) for lang in LANGS})

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -33,33 +34,62 @@ class BM25:
         df = np.diff(indptr).astype(np.float64)
         # The "+1" form of IDF keeps very common terms slightly positive instead of negative.
         self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)) if n else np.zeros(0)
+        # The length normalisation of every row, computed once instead of per query.
+        self.norm = (K1 * (1 - B + B * np.asarray(lengths, dtype=np.float32) / max(self.avg_len, 1e-9))
+                     ).astype(np.float32)
 
     @classmethod
-    def build(cls, docs: Iterable[tuple[int, list[str]]]) -> "BM25":
-        vocab: dict[str, int] = {}
-        postings: list[list[tuple[int, int]]] = []
-        ids: list[int] = []
-        lengths: list[int] = []
-        for row, (pid, toks) in enumerate(docs):
-            ids.append(pid)
-            lengths.append(len(toks))
-            for term, tf in Counter(toks).items():
-                t = vocab.setdefault(term, len(vocab))
-                if t == len(postings):
-                    postings.append([])
-                postings[t].append((row, tf))
-        indptr = np.zeros(len(postings) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(p) for p in postings])
-        rows = np.fromiter((r for p in postings for r, _ in p), dtype=np.int32, count=int(indptr[-1]))
-        tfs = np.fromiter((f for p in postings for _, f in p), dtype=np.float32, count=int(indptr[-1]))
-        return cls(vocab, indptr, rows, tfs, np.asarray(lengths, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+    def build(cls, docs: Iterable[tuple[int, list[str]]], chunk: int = 65536) -> "BM25":
+        """Build from (passage id, terms) pairs, streamed: `docs` may be a database cursor.
+
+        Rows are read `chunk` at a time; each chunk becomes sorted (term, row, tf) triples in
+        numpy, so memory is a few bytes per posting rather than a Python object per term.
+        """
+        term_id = defaultdict(lambda: len(term_id))
+        ids_parts: list[np.ndarray] = []
+        len_parts: list[np.ndarray] = []
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        it = iter(docs)
+        row0 = 0
+        while batch := list(islice(it, chunk)):
+            pids, lens, flat = [], [], []
+            for pid, toks in batch:
+                pids.append(pid)
+                lens.append(len(toks))
+                flat.extend(map(term_id.__getitem__, toks))
+            lens_a = np.asarray(lens, dtype=np.int64)
+            ids_parts.append(np.asarray(pids, dtype=np.int64))
+            len_parts.append(lens_a.astype(np.float32))
+            if flat:
+                rows = np.repeat(np.arange(row0, row0 + len(batch), dtype=np.int64), lens_a)
+                key = (np.asarray(flat, dtype=np.int64) << 32) | rows
+                key, tf = np.unique(key, return_counts=True)  # sorted by term, then row
+                parts.append(((key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.int32),
+                              tf.astype(np.float32)))
+            row0 += len(batch)
+        vocab = dict(term_id)
+        if parts:
+            terms_a = np.concatenate([p[0] for p in parts])
+            # Chunks hold increasing rows, so a stable sort by term keeps each term's rows in order.
+            order = np.argsort(terms_a, kind="stable") if len(parts) > 1 else np.arange(len(terms_a))
+            rows_a = np.concatenate([p[1] for p in parts])[order]
+            tfs_a = np.concatenate([p[2] for p in parts])[order]
+            df = np.bincount(terms_a, minlength=len(vocab))
+            del terms_a, order
+        else:
+            rows_a, tfs_a, df = np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(len(vocab), np.int64)
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(df)
+        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
+        lengths = np.concatenate(len_parts) if len_parts else np.zeros(0, np.float32)
+        return cls(vocab, indptr, rows_a, tfs_a, lengths, ids)
 
     def scores(self, query: list[str]) -> np.ndarray:
         """BM25 score of every row for the query terms (zeros where nothing matches)."""
         out = np.zeros(len(self.ids), dtype=np.float32)
         if not len(self.ids):
             return out
-        norm = K1 * (1 - B + B * self.lengths / max(self.avg_len, 1e-9))
+        norm = self.norm
         for term in dict.fromkeys(query):
             t = self.vocab.get(term)
             if t is None:
