@@ -9,7 +9,7 @@ from pathlib import Path
 from . import ingest as ingesting
 from .answer import compose, score_sentences, to_citation
 from .embedding import Embedder, load_embedder
-from .errors import EmptyQuestion, QuestionTooLong
+from .errors import EmptyQuestion, ModelMismatch, QuestionTooLong
 from .search import Searcher
 from .store import SourceInfo, Store
 from .types import Answer, Citation, IngestReport
@@ -39,8 +39,13 @@ class Engine:
         store = Store.open(Path(index_dir))
         # The index names its model: load that one unless the caller insists on another.
         embedder = embedder or load_embedder(model or store.model)
-        store.close()
-        return cls(Store.open(Path(index_dir), model=embedder.name), embedder)
+        try:
+            store.check_model(embedder.name)
+        except ModelMismatch:
+            store.close()
+            raise
+        store.load_search_files()
+        return cls(store, embedder)
 
     def close(self) -> None:
         self.store.close()

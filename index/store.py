@@ -176,12 +176,23 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"{store.db_path} is not a readable citebot index ({exc}). "
                                f"Move it away and rebuild with: citebot ingest PATH... --index {store.directory}") from exc
-        if model and store.model and store.model != model:
-            raise ModelMismatch(
-                f"the index in {store.directory} was built with the embedding model '{store.model}', "
-                f"not '{model}'. Query it with CITEBOT_MODEL={store.model}, or rebuild it for the new model "
-                f"in another directory: citebot ingest PATH... --index NEW_DIR")
+        if model:
+            store.check_model(model)
         return store
+
+    def load_search_files(self) -> None:
+        """Read the FAISS files now (and on every reload): a server should not pay for it on its first question."""
+        self._eager = True
+        if self.generation:
+            self.dense.load()
+
+    def check_model(self, model: str) -> None:
+        """Refuse to serve queries embedded by another model than the one that built the index."""
+        if self.model and self.model != model:
+            raise ModelMismatch(
+                f"the index in {self.directory} was built with the embedding model '{self.model}', "
+                f"not '{model}'. Query it with CITEBOT_MODEL={self.model}, or rebuild it for the new model "
+                f"in another directory: citebot ingest PATH... --index NEW_DIR")
 
     def close(self) -> None:
         if self._con is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.store import SourceInfo
 from index.errors import EmptyQuestion, QuestionTooLong
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
@@ -48,17 +49,6 @@ STOPWORDS = frozenset(
         "its",
     ]
 )
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    path: str
-    title: str
-    url: str | None
-    published: str | None
-    outlet: str | None
-    passages: int
-    lang: str
 
 
 @dataclass(frozen=True)
@@ -111,7 +101,8 @@ class KeywordEngine:
     def sources(self) -> list[SourceInfo]:
         with self._lock:
             articles = list(self.articles.values())
-        return [SourceInfo(a.path, a.title, a.url, a.published, a.outlet, len(a.passages), a.lang) for a in articles]
+        return [SourceInfo(path=a.path, title=a.title, url=a.url, published=a.published, outlet=a.outlet,
+                           lang=a.lang, passages=len(a.passages)) for a in articles]
 
     def stats(self) -> dict:
         with self._lock:

@@ -147,7 +147,7 @@ def test_passages_share_one_messages_budget():
 
 def test_sources_page_numbers_and_clamps():
     """Pages hold 10 articles numbered across pages; page 0 or 99 clamps to the first or last page."""
-    sources = [SourceInfo(f"/a/{i}", f"A{i}", None, None, None, 1, "en") for i in range(1, 24)]
+    sources = [SourceInfo(f"/a/{i}", f"A{i}", None, None, None, "en", 1) for i in range(1, 24)]
     assert "**21.** A21" in render.render_sources_page(sources, 99, "en").description
     assert render.render_sources_page(sources, 0, "ja").footer.text.startswith("1/3ページ")
     assert render.render_sources_page([], 1, "en").description == "No articles are indexed yet."
@@ -156,7 +156,7 @@ def test_sources_page_numbers_and_clamps():
 def test_source_details_are_clipped_to_field_limits():
     """/source's embed fields stay under 1024 chars even for absurd values."""
     embed = render.render_source(
-        SourceInfo("/p/" + "x" * 3000, "T" * 500, "https://e.org/" + "u" * 3000, "2025-01-01", "O" * 2000, 4, "ja"),
+        SourceInfo("/p/" + "x" * 3000, "T" * 500, "https://e.org/" + "u" * 3000, "2025-01-01", "O" * 2000, "ja", 4),
         "en",
     )
     assert_within_limits(Reply("", (embed,)))

@@ -9,7 +9,7 @@ from .fake_discord import DEFERRED_UPDATE
 def many_sources(count):
     return [
         SourceInfo(
-            f"/articles/{i:02}.txt", f"Article {i:02}", f"https://example.org/{i:02}", "2025-01-01", "Gazette", 3, "en"
+            f"/articles/{i:02}.txt", f"Article {i:02}", f"https://example.org/{i:02}", "2025-01-01", "Gazette", "en", 3
         )
         for i in range(1, count + 1)
     ]
