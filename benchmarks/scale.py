@@ -552,7 +552,7 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
             w.put_many(batch)
             watch.add("SQLite rows", time.perf_counter() - t)
             t = time.perf_counter()
-            w.lang_offsets = ingesting._lang_offsets(w, timed)
+            ingesting.calibrate(w, timed)
             watch.add("calibration (real embeds)", time.perf_counter() - t)
     finally:
         for u in undo:

@@ -93,11 +93,11 @@ def _settings(args):
     return IndexSettings.from_env(getattr(args, "index", None))
 
 
-def _engine(args, bootstrap: bool = False):
+def _engine(args, bootstrap: bool = False, search_files: bool = True):
     from index.engine import Engine
 
     settings = _settings(args)
-    engine = Engine.open(settings.index_dir, model=settings.model)
+    engine = Engine.open(settings.index_dir, model=settings.model, search_files=search_files)
     if bootstrap and engine.store.generation == 0:
         print(f"No index yet in {settings.index_dir}: building one from the sample articles in {SAMPLE_CORPUS}.",
               file=sys.stderr)
@@ -136,7 +136,8 @@ def _print_report(report) -> None:
 
 
 def cmd_ingest(args) -> int:
-    engine = _engine(args)
+    # A rebuild must not read the search files: they are what it replaces, maybe damaged.
+    engine = _engine(args, search_files=not args.rebuild)
     if args.rebuild:
         engine.rebuild()
         print(f"Rebuilt the search files in {engine.store.directory}.", file=sys.stderr)

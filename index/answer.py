@@ -157,7 +157,7 @@ def uncovered_focus(q: Query, ranking: Ranking, searcher: Searcher) -> str | Non
     A similarity threshold alone cannot tell "when was the match" (answerable) from "what was
     the attendance at the match" (not): both land on the right article. The missing noun can.
     """
-    lexical = searcher.store.lexical
+    lexical = (ranking.snapshot or searcher.store.snapshot).lexical
     if lexical is None:
         return None
     missing = [t for t in focus_terms(q.text) if t not in lexical.vocab]

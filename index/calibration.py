@@ -9,6 +9,10 @@ sentences below keep the estimate sound for a corpus of a few articles, or of on
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+
 import numpy as np
 
 from .embedding import Embedder
@@ -53,19 +57,47 @@ REFERENCE = {
 }
 
 
+def embed_reference(embedder: Embedder) -> dict[str, np.ndarray]:
+    """The reference sentences embedded as passages: stored with the index, so that a reader's
+    first question does not pay for embedding them."""
+    return {lang: embedder.embed_passages(texts) for lang, texts in REFERENCE.items()}
+
+
+def _reference_digest() -> str:
+    return hashlib.sha256(json.dumps(REFERENCE, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def encode_reference(vectors: dict[str, np.ndarray]) -> str:
+    return json.dumps({"digest": _reference_digest(), "dim": int(next(iter(vectors.values())).shape[1]),
+                       "vectors": {lang: base64.b64encode(np.asarray(v, dtype=np.float32).tobytes()).decode()
+                                   for lang, v in vectors.items()}})
+
+
+def decode_reference(value: str | None) -> dict[str, np.ndarray] | None:
+    """The stored reference vectors, or None if absent or made from other reference sentences."""
+    if not value:
+        return None
+    data = json.loads(value)
+    if data.get("digest") != _reference_digest():
+        return None
+    return {lang: np.frombuffer(base64.b64decode(b), dtype=np.float32).reshape(-1, data["dim"])
+            for lang, b in data["vectors"].items()}
+
+
 def offset_key(query_lang: str, passage_lang: str) -> str:
     return f"{query_lang}>{passage_lang}"
 
 
 def estimate_lang_offsets(embedder: Embedder, corpus_queries: dict[str, list[tuple[int, str]]],
-                          corpus_passages: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+                          corpus_passages: dict[str, tuple[np.ndarray, np.ndarray]],
+                          ref_p: dict[str, np.ndarray]) -> dict[str, float]:
     """Mean similarity over unrelated (query, passage) pairs, per language pair.
 
     corpus_queries: lang -> [(passage id, text)] sampled from the corpus, embedded as queries.
     corpus_passages: lang -> (ids, vectors) of the corpus passages. A sample is never paired
     with its own passage: that pair is related by construction and would inflate the mean.
+    ref_p: the reference sentences embedded as passages (embed_reference).
     """
-    ref_p = {lang: embedder.embed_passages(texts) for lang, texts in REFERENCE.items()}
     offsets: dict[str, float] = {}
     for qlang, ref_texts in REFERENCE.items():
         samples = corpus_queries.get(qlang, [])

@@ -1,6 +1,7 @@
 """The answer engine: one index directory + one embedding model, shared by the CLI and the bot."""
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from pathlib import Path
 from . import ingest as ingesting
 from .answer import compose, score_sentences, to_citation
 from .embedding import Embedder, load_embedder
+from .encoding import normalise
 from .errors import EmptyQuestion, ModelMismatch, QuestionTooLong
 from .search import Searcher
 from .store import SourceInfo, Store
@@ -21,6 +23,7 @@ SUPPORT_ABOVE = 0.05
 # Answers kept for repeated questions (a channel asking the same thing again); an entry is
 # keyed by the index generation, so a new ingest makes every older one unreachable.
 ANSWER_CACHE_SIZE = 256
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class Engine:
@@ -35,8 +38,10 @@ class Engine:
         self._cache_lock = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None) -> "Engine":
-        store = Store.open(Path(index_dir))
+    def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None,
+             search_files: bool = True) -> "Engine":
+        """search_files=False opens the database alone, for a rebuild of damaged search files."""
+        store = Store.open(Path(index_dir), search_files=search_files)
         # The index names its model: load that one unless the caller insists on another.
         embedder = embedder or load_embedder(model or store.model)
         try:
@@ -44,14 +49,18 @@ class Engine:
         except ModelMismatch:
             store.close()
             raise
-        store.load_search_files()
+        if search_files:
+            store.load_search_files()
         return cls(store, embedder)
 
     def close(self) -> None:
         self.store.close()
 
     def _clean(self, text: str) -> str:
-        text = " ".join((text or "").split())
+        # Lone surrogates (argv bytes that were not UTF-8) cannot be encoded for the model or
+        # printed; zero-width and control characters carry nothing to search for.
+        text = _SURROGATES.sub("", normalise(text or ""))
+        text = " ".join(text.split())
         if not text:
             raise EmptyQuestion()
         if len(text) > MAX_QUESTION_CHARS:

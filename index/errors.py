@@ -34,5 +34,13 @@ class IndexCorrupt(CitebotError):
     """An index file is unreadable; the message names it and the command to rebuild."""
 
 
+class DamagedFile(IndexCorrupt):
+    """One derived index file (FAISS, BM25) is missing or unreadable."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path} is missing or damaged ({reason})")
+        self.path = path
+
+
 class IndexLocked(CitebotError):
     """Another ingest holds the index's write lock."""

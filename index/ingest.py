@@ -11,7 +11,7 @@ from .embedding import Embedder
 from .errors import LoadError
 from .language import detect_lang
 from .loaders import iter_article_files, load_document, read_article
-from .calibration import estimate_lang_offsets
+from .calibration import embed_reference, estimate_lang_offsets
 from .search import passage_embed_text
 from .store import LANGS, NewPassage, Store, Writer
 from .tokenize import terms
@@ -56,7 +56,7 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
                     w.remove(doc_path)
                     report.removed.append(doc_path)
         if w.changed:
-            w.lang_offsets = _lang_offsets(w, embedder)
+            calibrate(w, embedder)
     return report
 
 
@@ -64,7 +64,7 @@ def remove(store: Store, embedder: Embedder, path: str) -> bool:
     with store.writer(embedder.name, embedder.dim) as w:
         removed = w.remove(path)
         if removed:
-            w.lang_offsets = _lang_offsets(w, embedder)
+            calibrate(w, embedder)
     return removed
 
 
@@ -72,7 +72,7 @@ def rebuild(store: Store, embedder: Embedder) -> None:
     """Rewrite the search files from the database, e.g. after one was damaged."""
     with store.writer(embedder.name, embedder.dim) as w:
         w.rebuild()
-        w.lang_offsets = _lang_offsets(w, embedder)
+        calibrate(w, embedder)
 
 
 @dataclass
@@ -170,7 +170,10 @@ def _passages(doc: Document, chunks: list[Chunk], vectors) -> list[NewPassage]:
     return out
 
 
-def _lang_offsets(w: Writer, embedder: Embedder) -> dict[str, float]:
+def calibrate(w: Writer, embedder: Embedder) -> None:
+    """Give the new generation its language offsets and reference vectors, from its own passages."""
     samples = {lang: [(pid, t[:200]) for pid, t in w.sample_passages(lang, OFFSET_SAMPLES)] for lang in LANGS}
-    return estimate_lang_offsets(embedder, samples,
-                                 {lang: w.passage_vectors(lang, OFFSET_PASSAGES) for lang in LANGS})
+    w.reference = embed_reference(embedder)
+    w.lang_offsets = estimate_lang_offsets(embedder, samples,
+                                           {lang: w.passage_vectors(lang, OFFSET_PASSAGES) for lang in LANGS},
+                                           w.reference)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import DamagedFile
+
 K1 = 1.2
 B = 0.75
 
@@ -120,11 +122,32 @@ class BM25:
 
     @classmethod
     def load(cls, directory: Path, stem: str) -> "BM25":
-        def arr(name: str) -> np.ndarray:
-            return np.load(directory / f"{stem}.{name}.npy", mmap_mode="r")
+        """Map the arrays and read the vocabulary; DamagedFile names the first file that is
+        missing, truncated or inconsistent with the others."""
+        def read(name: str, reader):
+            path = directory / f"{stem}.{name}"
+            try:
+                return path, reader(path)
+            except (OSError, ValueError, EOFError) as exc:  # JSON and Unicode errors are ValueErrors
+                raise DamagedFile(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
-        vocab = json.loads((directory / f"{stem}.vocab.json").read_text(encoding="utf-8"))
-        return cls(vocab, arr("indptr"), arr("rows"), arr("tfs"), np.asarray(arr("lengths")), np.asarray(arr("ids")))
+        def arr(name: str):
+            return read(f"{name}.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False))
+
+        vocab_path, vocab = read("vocab.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+        (indptr_path, indptr), (rows_path, rows), (tfs_path, tfs) = arr("indptr"), arr("rows"), arr("tfs")
+        (lengths_path, lengths), (ids_path, ids) = arr("lengths"), arr("ids")
+        # Header-only checks: the shapes must agree, or scoring would index out of bounds.
+        expect = [(vocab_path, isinstance(vocab, dict)),
+                  (indptr_path, indptr.shape == (len(vocab) + 1,)),
+                  (rows_path, rows.ndim == 1 and len(indptr) > 0 and rows.shape[0] == int(indptr[-1])),
+                  (tfs_path, tfs.shape == rows.shape),
+                  (ids_path, ids.ndim == 1),
+                  (lengths_path, lengths.shape == ids.shape)]
+        for path, ok in expect:
+            if not ok:
+                raise DamagedFile(path, f"does not match the other {stem} files")
+        return cls(vocab, indptr, rows, tfs, np.asarray(lengths), np.asarray(ids))
 
     @staticmethod
     def files(directory: Path, stem: str) -> list[Path]:

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .calibration import REFERENCE, offset_key
+from .calibration import embed_reference, offset_key
 from .embedding import Embedder
 from .language import detect_lang
-from .store import LANGS, Sentence, Store
+from .store import LANGS, Sentence, Snapshot, Store
 from .tokenize import query_terms
 from .types import Hit
 
@@ -38,18 +38,22 @@ class Searcher:
         self._reference_lock = threading.Lock()
 
     def reference(self, lang: str) -> np.ndarray:
-        """Unrelated reference sentences of a language, embedded as passages (once per process)."""
+        """Unrelated reference sentences of a language, embedded as passages: stored with the
+        index, or embedded once per process for an index from before they were."""
+        stored = self.store.snapshot.reference
+        if stored is not None and lang in stored:
+            return stored[lang]
         with self._reference_lock:
             if not self._reference:
-                self._reference = {k: self.embedder.embed_passages(v) for k, v in REFERENCE.items()}
+                self._reference = embed_reference(self.embedder)
         return self._reference.get(lang, self._reference["en"])
 
     def query(self, text: str) -> Query:
         vec = self.embedder.embed_queries([text])[0]
         return Query(text, detect_lang(text), vec, query_terms(text))
 
-    def offset(self, qlang: str, plang: str) -> float:
-        return self.store.lang_offsets.get(offset_key(qlang, plang), 0.0)
+    def offset(self, qlang: str, plang: str, snapshot: Snapshot | None = None) -> float:
+        return (snapshot or self.store.snapshot).lang_offsets.get(offset_key(qlang, plang), 0.0)
 
     def search(self, q: Query, k: int = 5) -> list[Hit]:
         return self.rank(q, k).hits
@@ -57,49 +61,52 @@ class Searcher:
     def rank(self, q: Query, k: int = 5) -> "Ranking":
         """Candidates from each retriever, scored by passage and best-sentence similarity plus BM25."""
         store = self.store
+        # Every index file below comes from this one generation, whatever a writer does meanwhile.
+        snap = store.snapshot
         cand: set[int] = set()
         for lang in LANGS:
-            index = store.dense.get(lang)
+            index = snap.dense.get(lang)
             if index is None or index.ntotal == 0:
                 continue
             _, ids = index.search(q.vector.reshape(1, -1), min(CANDIDATES, index.ntotal))
             cand.update(int(i) for i in ids[0] if i >= 0)
         lex_by_id: dict[int, float] = {}
-        if store.lexical is not None and q.terms:
-            scores = store.lexical.scores(q.terms)
+        lexical = snap.lexical
+        if lexical is not None and q.terms:
+            scores = lexical.scores(q.terms)
             # Scaled by what a passage matching every query term would score, so a weak
             # match (one common word) earns little however it ranks among the others.
-            ceiling = store.lexical.ceiling(q.terms)
-            for row in np.argsort(-scores)[:CANDIDATES]:
+            ceiling = lexical.ceiling(q.terms)
+            for row in _top(scores, CANDIDATES):
                 if scores[row] > 0:
-                    lex_by_id[int(store.lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
+                    lex_by_id[int(lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
             cand.update(lex_by_id)
         if not cand:
-            return Ranking([], {}, self.term_weights(q))
+            return Ranking([], {}, self.term_weights(q, snap), snap)
         ids = sorted(cand)
         passages = store.passages(ids)
         vectors = store.vectors(ids)
         sentences: dict[int, list[tuple[Sentence, float]]] = {}
         for s in store.sentences(ids):
-            off = self.offset(q.lang, passages[s.passage_id].lang) if s.passage_id in passages else 0.0
+            off = self.offset(q.lang, passages[s.passage_id].lang, snap) if s.passage_id in passages else 0.0
             sentences.setdefault(s.passage_id, []).append((s, float(s.vector @ q.vector) - off))
         hits = []
         for pid in ids:
             p = passages.get(pid)
             if p is None:
                 continue
-            passage_sim = float(vectors[pid] @ q.vector) - self.offset(q.lang, p.lang)
+            passage_sim = float(vectors[pid] @ q.vector) - self.offset(q.lang, p.lang, snap)
             sentence_sim = max((sim for _, sim in sentences.get(pid, ())), default=passage_sim)
             # The passage vector knows the context, the best sentence vector the exact claim.
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
         hits = _within_language(hits, q.lang)
-        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, self.term_weights(q))
+        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, self.term_weights(q, snap), snap)
 
-    def term_weights(self, q: Query) -> dict[str, float]:
+    def term_weights(self, q: Query, snapshot: Snapshot | None = None) -> dict[str, float]:
         """IDF of each query term the corpus knows: how much a text holding it tells about the question."""
-        lex = self.store.lexical
+        lex = (snapshot or self.store.snapshot).lexical
         if lex is None:
             return {}
         return {t: float(lex.idf[lex.vocab[t]]) for t in q.terms if t in lex.vocab}
@@ -112,6 +119,16 @@ class Ranking:
     sentences: dict[int, list[tuple[Sentence, float]]]
     # query term -> IDF, for the terms that occur in the corpus
     term_weights: dict[str, float] = field(default_factory=dict)
+    # the generation it was ranked in, for anything else the answer needs from the index
+    snapshot: Snapshot | None = None
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n highest scores, best first, without sorting every passage's score."""
+    if len(scores) <= n:
+        return np.argsort(-scores)
+    top = np.argpartition(-scores, n)[:n]
+    return top[np.argsort(-scores[top])]
 
 
 def _within_language(hits: list[Hit], lang: str) -> list[Hit]:

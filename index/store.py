@@ -16,13 +16,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexLocked, ModelMismatch
+from .calibration import decode_reference, encode_reference
+from .errors import DamagedFile, IndexCorrupt, IndexLocked, ModelMismatch
 from .lexical import BM25
 from .types import Passage
 
@@ -130,6 +131,29 @@ class NewPassage:
     sentences: list[tuple[int, int, np.ndarray]]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One committed generation as a reader sees it. The store swaps the whole object at once,
+    so a search that reads it once never mixes the files of two generations."""
+
+    generation: int = 0
+    model: str | None = None
+    dim: int = 0
+    lang_offsets: dict[str, float] = field(default_factory=dict)
+    dense: Mapping[str, object] = field(default_factory=lambda: _DenseIndexes({}, Path()))
+    lexical: BM25 | None = None
+    # The calibration's reference sentences embedded as passages (None: index from before they were stored).
+    reference: dict[str, np.ndarray] | None = None
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB, as opposed to a busy or locked database."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
@@ -152,39 +176,49 @@ class Store:
         self.directory = Path(directory)
         self.db_path = self.directory / DB_NAME
         self._con = None
-        self.generation = 0
-        self.model: str | None = None
-        self.dim = 0
-        self.lang_offsets: dict[str, float] = {}
-        self.dense: Mapping[str, object] = _DenseIndexes({}, self.directory)
-        self.lexical: BM25 | None = None
+        self.snapshot = Snapshot()
         # Read the FAISS files when the generation is loaded (serving) rather than on first use.
         self._eager = False
         # One connection serves all reader threads; sqlite3 objects must not be used concurrently.
         self._lock = threading.RLock()
 
+    # The snapshot's fields, for callers that need only one of them.
+    generation = property(lambda self: self.snapshot.generation)
+    model = property(lambda self: self.snapshot.model)
+    dim = property(lambda self: self.snapshot.dim)
+    lang_offsets = property(lambda self: self.snapshot.lang_offsets)
+    dense = property(lambda self: self.snapshot.dense)
+    lexical = property(lambda self: self.snapshot.lexical)
+
     @classmethod
-    def open(cls, directory: Path, model: str | None = None) -> "Store":
-        """Open an existing index (or an empty one); refuse a different model than the one that built it."""
+    def open(cls, directory: Path, model: str | None = None, *, search_files: bool = True) -> "Store":
+        """Open an existing index (or an empty one); refuse a different model than the one that built it.
+
+        search_files=False reads only the database, for `ingest --rebuild` to rewrite damaged files."""
         store = cls(directory)
         store.directory.mkdir(parents=True, exist_ok=True)
         try:
             store._con = _connect(store.db_path)
             store._con.executescript(_SCHEMA)
-            store._eager = model is not None
-            store._load()
         except sqlite3.DatabaseError as exc:
-            raise IndexCorrupt(f"{store.db_path} is not a readable citebot index ({exc}). "
-                               f"Move it away and rebuild with: citebot ingest PATH... --index {store.directory}") from exc
+            if not _is_corrupt(exc):
+                raise
+            raise store.corrupt_database(exc) from exc
+        store._eager = model is not None
+        store._load(search_files)
         if model:
             store.check_model(model)
         return store
+
+    def corrupt_database(self, exc: Exception) -> IndexCorrupt:
+        return IndexCorrupt(f"{self.db_path} is not a readable citebot index ({exc}). Move it away and "
+                            f"rebuild from the articles with: citebot ingest PATH... --index {self.directory}")
 
     def load_search_files(self) -> None:
         """Read the FAISS files now (and on every reload): a server should not pay for it on its first question."""
         self._eager = True
         if self.generation:
-            self.dense.load()
+            self.snapshot.dense.load()
 
     def check_model(self, model: str) -> None:
         """Refuse to serve queries embedded by another model than the one that built the index."""
@@ -206,34 +240,51 @@ class Store:
 
     def _all(self, sql: str, params=()) -> list[tuple]:
         with self._lock:
-            return self.con.execute(sql, params).fetchall()
+            try:
+                return self.con.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if not _is_corrupt(exc):
+                    raise
+                raise self.corrupt_database(exc) from exc
 
     def meta(self) -> dict[str, str]:
         return dict(self._all("SELECT key, value FROM meta"))
 
-    def _load(self) -> None:
+    def _load(self, search_files: bool = True) -> None:
+        """Read the committed generation and publish it as one snapshot."""
         meta = self.meta()
         if int(meta.get("schema", SCHEMA_VERSION)) != SCHEMA_VERSION:
             raise IndexCorrupt(f"{self.db_path} has index schema {meta['schema']}, this citebot reads "
                                f"{SCHEMA_VERSION}: rebuild with citebot ingest PATH... --index NEW_DIR")
-        self.generation = int(meta.get("generation", 0))
-        self.model = meta.get("model")
-        self.dim = int(meta.get("dim", 0))
-        self.lang_offsets = json.loads(meta.get("lang_offsets", "{}"))
-        self.dense, self.lexical = _DenseIndexes({}, self.directory), None
-        if self.generation == 0:
+        generation = int(meta.get("generation", 0))
+        fields = dict(generation=generation, model=meta.get("model"), dim=int(meta.get("dim", 0)),
+                      lang_offsets=json.loads(meta.get("lang_offsets", "{}")),
+                      reference=decode_reference(meta.get("reference")))
+        if generation == 0 or not search_files:
+            self.snapshot = Snapshot(**fields)
             return
-        paths = {lang: self.directory / f"dense-{lang}-{self.generation}.faiss" for lang in LANGS}
+        if "dense_langs" in meta:
+            # A language that had passages must have its file: without it those passages would
+            # silently drop out of dense search.
+            paths = {lang: self.directory / f"dense-{lang}-{generation}.faiss"
+                     for lang in meta["dense_langs"].split(",") if lang}
+            for path in paths.values():
+                if not path.exists():
+                    raise self.damaged(DamagedFile(path, "missing"))
+        else:  # written before the languages were recorded
+            paths = {lang: p for lang in LANGS if (p := self.directory / f"dense-{lang}-{generation}.faiss").exists()}
         # Read lazily: listing sources must not import faiss. A query opens them all anyway.
-        self.dense = _DenseIndexes({lang: p for lang, p in paths.items() if p.exists()}, self.directory)
+        dense = _DenseIndexes(paths, self.directory)
         if self._eager:
-            self.dense.load()
+            dense.load()
         try:
-            self.lexical = BM25.load(self.directory, f"lexical-{self.generation}")
-        except (OSError, ValueError, json.JSONDecodeError) as exc:
-            raise IndexCorrupt(f"{exc.filename if isinstance(exc, OSError) else self.directory} is missing or "
-                               f"damaged ({exc}). Rebuild the search files with: citebot ingest --rebuild "
-                               f"--index {self.directory}") from exc
+            lexical = BM25.load(self.directory, f"lexical-{generation}")
+        except DamagedFile as exc:
+            raise self.damaged(exc) from exc
+        self.snapshot = Snapshot(**fields, dense=dense, lexical=lexical)
+
+    def damaged(self, exc: DamagedFile) -> IndexCorrupt:
+        return IndexCorrupt(f"{exc}. Rebuild the search files with: citebot ingest --rebuild --index {self.directory}")
 
     def refresh(self) -> bool:
         """Reload the derived files if a writer has flipped the generation; True if it did."""
@@ -312,6 +363,10 @@ class Store:
                 w.sweep()
                 yield w
                 w.commit()
+            except sqlite3.DatabaseError as exc:
+                if not _is_corrupt(exc):
+                    raise
+                raise self.corrupt_database(exc) from exc
             finally:
                 w.con.close()
             with self._lock:
@@ -332,6 +387,7 @@ class Writer:
         self.changed = False
         # Set by the ingest from the new corpus before commit; None keeps the old ones.
         self.lang_offsets: dict[str, float] | None = None
+        self.reference: dict[str, np.ndarray] | None = None
 
     def sweep(self) -> None:
         """Undo whatever a crashed writer staged beyond the committed generation, and drop the
@@ -473,15 +529,16 @@ class Writer:
         if not self.changed and self.store.generation:
             return
         directory = self.store.directory
-        for lang in LANGS:
-            self._build_dense(lang, directory / f"dense-{lang}-{self.gen}.faiss")
+        langs = [lang for lang in LANGS if self._build_dense(lang, directory / f"dense-{lang}-{self.gen}.faiss")]
         bm25 = BM25.build((pid, terms.split(_SEP) if terms else []) for pid, terms in self.visible_rows("id, terms"))
         bm25.save(directory, f"lexical-{self.gen}")
         _fsync_dir(directory)
         meta = {"generation": str(self.gen), "model": self.model, "dim": str(self.dim),
-                "schema": str(SCHEMA_VERSION)}
+                "schema": str(SCHEMA_VERSION), "dense_langs": ",".join(langs)}
         if self.lang_offsets is not None:
             meta["lang_offsets"] = json.dumps(self.lang_offsets)
+        if self.reference is not None:
+            meta["reference"] = encode_reference(self.reference)
         with self._tx():
             self.con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
 

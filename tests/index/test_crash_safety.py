@@ -229,20 +229,14 @@ def _open_error(index_dir: Path, embedder) -> str:
     return str(err.value)
 
 
-BM25_XFAIL = pytest.mark.xfail(
-    strict=True, reason="store.Store._load names the index folder, not the damaged BM25 file, for a ValueError "
-                        "(and lets EOFError from an empty .npy escape): see the report")
-
 DERIVED_DAMAGE = [
     pytest.param("dense-ja-{g}.faiss", 0.5, id="faiss-truncated"),
     pytest.param("dense-en-{g}.faiss", 0.0, id="faiss-empty"),
-    pytest.param("lexical-{g}.rows.npy", 0.5, id="bm25-npy-truncated", marks=BM25_XFAIL),
-    pytest.param("lexical-{g}.indptr.npy", 0.0, id="bm25-npy-empty", marks=BM25_XFAIL),
-    pytest.param("lexical-{g}.vocab.json", 0.3, id="bm25-vocab-truncated", marks=BM25_XFAIL),
+    pytest.param("lexical-{g}.rows.npy", 0.5, id="bm25-npy-truncated"),
+    pytest.param("lexical-{g}.indptr.npy", 0.0, id="bm25-npy-empty"),
+    pytest.param("lexical-{g}.vocab.json", 0.3, id="bm25-vocab-truncated"),
     pytest.param("lexical-{g}.ids.npy", None, id="bm25-npy-missing"),
-    pytest.param("dense-ja-{g}.faiss", None, id="faiss-missing", marks=pytest.mark.xfail(
-        strict=True, reason="store.Store._load skips a missing dense-LANG-G.faiss silently (path.exists()), "
-                            "so Japanese passages vanish from dense search without an error")),
+    pytest.param("dense-ja-{g}.faiss", None, id="faiss-missing"),
 ]
 
 
@@ -268,8 +262,6 @@ def test_garbage_database_gives_index_corrupt_naming_it(damaged, embedder):
     assert str(db) in message and "citebot ingest" in message
 
 
-@pytest.mark.xfail(strict=True, reason="store.Store reads (Store._all) let sqlite3.DatabaseError "
-                                       "'database disk image is malformed' escape from Engine.ask instead of IndexCorrupt")
 def test_damaged_database_pages_give_index_corrupt_not_a_traceback(damaged, embedder):
     """Garbage over the database's data pages (header intact) gives IndexCorrupt, on open or on the first question."""
     work, _ = damaged
@@ -283,8 +275,6 @@ def test_damaged_database_pages_give_index_corrupt_not_a_traceback(damaged, embe
     assert str(db) in message and "citebot ingest" in message
 
 
-@pytest.mark.xfail(strict=True, reason="bot/cli.cmd_ingest --rebuild opens the index with Engine.open, whose "
-                                       "Store._load raises IndexCorrupt on the very file the rebuild would rewrite")
 @pytest.mark.parametrize("name", ["dense-ja-{g}.faiss", "lexical-{g}.tfs.npy"])
 def test_rebuild_repairs_a_damaged_search_file(histories, damaged, embedder, name):
     """`citebot ingest --rebuild --index DIR` rewrites a damaged FAISS/BM25 file from SQLite and answers as before."""

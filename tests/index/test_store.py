@@ -128,3 +128,28 @@ def test_sentence_transformers_models_work_offline(tmp_path, corpus):
     eng.ingest([corpus])
     assert eng.stats()["model"] == st.name
     assert "40,000" in eng.ask("How many books does the new library hold?").citations[0].passage
+
+
+def test_reference_vectors_are_stored_and_a_fresh_reader_does_not_embed_them(tmp_path, corpus, embedder):
+    """The abstention's reference vectors come from the index: a new reader's first question embeds only itself."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    stored = eng.store.snapshot.reference
+    eng.close()
+    assert stored is not None and set(stored) == {"ja", "en"} and stored["ja"].shape[1] == embedder.dim
+
+    class Counting:
+        """The session embedder, counting the passages it embeds."""
+        name, dim = embedder.name, embedder.dim
+        passages = 0
+
+        def embed_queries(self, texts):
+            return embedder.embed_queries(texts)
+
+        def embed_passages(self, texts):
+            Counting.passages += len(texts)
+            return embedder.embed_passages(texts)
+
+    fresh = Engine.open(tmp_path / "index", embedder=Counting())
+    answer = fresh.ask("What was the attendance at the library's opening concert?")
+    assert answer.abstained and "attendance" in answer.message and Counting.passages == 0
