@@ -8,7 +8,7 @@ import numpy as np
 
 from .search import Query, Ranking, Searcher
 from .store import Sentence
-from .tokenize import focus_terms, terms
+from .tokenize import asked_terms, focus_terms, terms
 from .types import Answer, AnswerSentence, Citation, Hit
 
 # Passages whose sentences compete to be the answer.
@@ -51,6 +51,8 @@ _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
 ANSWER_TYPE_BONUS = 0.02
+# For a sentence that names what the question asks for (tokenize.asked_terms).
+ASKED_BONUS = 0.04
 
 
 @dataclass(frozen=True)
@@ -79,25 +81,27 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
     qterms = set(q.terms)
     wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text)]
+    asked = set(asked_terms(q.text))
     out = []
     for hit in hits:
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, qterms, wanted, hit, s, sim)
+            scored = _score_sentence(q, qterms, asked, wanted, hit, s, sim)
             if scored is not None:
                 out.append(scored)
     return sorted(out, key=lambda x: -x.score)
 
 
-def _score_sentence(q: Query, qterms: set[str], wanted: list[re.Pattern], hit: Hit, s: Sentence,
-                    sim: float) -> Scored | None:
+def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re.Pattern], hit: Hit,
+                    s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
     # A citation line's URL is the citation's link already; in the sentence it is only noise.
     text = _URL_TAIL.sub("", text) or text
     if len(text) < 4:
         return None
-    cover = len(qterms & set(terms(text))) / len(qterms) if qterms and p.lang == q.lang else 0.0
-    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover
+    words = set(terms(text)) if p.lang == q.lang else set()
+    cover = len(qterms & words) / len(qterms) if qterms else 0.0
+    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * bool(asked & words)
     score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
     return Scored(hit, s, text, score)
 

@@ -131,7 +131,73 @@ _EN_VERBS = frozenset(
 )
 
 
+_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# Prepositions and conjunctions BM25 keeps (they are rare enough to match on) but that never
+# name what a question is about, and that end a noun phrase.
+_EN_FUNCTION = frozenset(
+    """among amongst between during within without across against toward towards upon amid
+    through throughout around along beside besides beyond despite except inside outside onto
+    since until till unless while whether whereas although though because via per versus""".split()
+)
+# Adjectives that say which value is wanted ("the final tally", "the exact date"), not what it
+# is about: an article states the value without them, so their absence proves nothing.
+_EN_QUALIFIERS = frozenset(
+    """final total exact overall official actual specific precise approximate rough estimated first
+    last latest current previous next new old main average full whole real initial eventual
+    biggest largest smallest highest lowest top best worst""".split()
+)
+
+
 def _english_focus(text: str) -> list[str]:
-    words = [w for w in _WORD.findall(text)
-             if w not in _EN_STOP and w not in _EN_VERBS and len(w) > 2 and not w.isdigit()]
-    return list(dict.fromkeys(_stem(w) for w in words if not w.endswith(("ed", "ing"))))
+    """Content words that are not verbs, prepositions or qualifiers of the value asked for."""
+    words = [w.lower() for w in _CASED_WORD.findall(text)]
+    return list(dict.fromkeys(_stem(w) for w in words if _is_content(w)))
+
+
+def _is_content(w: str) -> bool:
+    return (w not in _EN_STOP and w not in _EN_FUNCTION and w not in _EN_QUALIFIERS and w not in _EN_VERBS
+            and len(w) > 2 and not w.isdigit() and not w.endswith(("ed", "ing")))
+
+
+# What a question asks for, as the noun it names: "どんな店" -> 店, "直径は何メートル" -> 直径,
+# "what is the outer diameter of" -> diameter, "how many votes" -> vote. The sentence that
+# answers names it too (or means it, in another language); the question's other nouns are
+# the premise, which the whole article around the answer shares.
+_JA_ASK_BEFORE = frozenset("どんな どの どういう どのような 如何なる いかなる".split())
+_JA_ASK_AFTER = frozenset("何 なに 誰 だれ どこ いつ どれ どう いくら 幾ら".split())
+_EN_ASK = re.compile(r"\b(?:what|which|how many|how much)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
+                     r"(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+|an\s+)?([A-Za-z' -]+)", re.I)
+
+
+def asked_terms(text: str) -> list[str]:
+    """The noun naming what the question asks for, in `terms`' normal form; empty when it asks
+    with a pronoun alone ("who won?", "誰が勝ったか")."""
+    cased = unicodedata.normalize("NFKC", text)
+    if not _HAS_JA.search(cased.lower()):
+        m = _EN_ASK.search(cased)
+        if not m:
+            return []
+        words = []
+        for w in _CASED_WORD.findall(m.group(1)):  # the noun phrase runs to its first non-content word
+            lw = w.lower()
+            if lw in _EN_QUALIFIERS:
+                continue
+            if not _is_content(lw):
+                break
+            words.append(lw)
+        return [_stem(words[-1])] if words and len(words[-1]) > 2 else []
+    morphs = list(_tokenizer().tokenize(cased.lower()))
+    out = []
+    for i, m in enumerate(morphs):
+        form = m.normalized_form()
+        if m.surface() in _JA_ASK_BEFORE or form in _JA_ASK_BEFORE:
+            # the last noun of the run that follows: どんな小売店 -> 店
+            j = i + 1
+            while j < len(morphs) and morphs[j].part_of_speech()[0] in ("名詞", "接尾辞"):
+                j += 1
+            if j > i + 1:
+                out.append(morphs[j - 1].normalized_form())
+        elif form in _JA_ASK_AFTER and i >= 2 and morphs[i - 1].surface() == "は" \
+                and morphs[i - 2].part_of_speech()[0] == "名詞":
+            out.append(morphs[i - 2].normalized_form())
+    return [t for t in dict.fromkeys(out) if t not in _JA_STOP]

@@ -53,9 +53,25 @@ def test_why_question_prefers_a_sentence_that_states_a_reason():
     q = Query("Why did he resign?", "en", np.zeros(4, np.float32), ["resign"])
     plain = _scored("He resigned on Sunday evening.", 0.1)
     reason = _scored("He resigned because talks had ended.", 0.1, pid=2)
-    a = _score_sentence(q, {"resign"}, [_REASON], plain.hit, plain.sentence, 0.1)
-    b = _score_sentence(q, {"resign"}, [_REASON], reason.hit, reason.sentence, 0.1)
+    a = _score_sentence(q, {"resign"}, set(), [_REASON], plain.hit, plain.sentence, 0.1)
+    b = _score_sentence(q, {"resign"}, set(), [_REASON], reason.hit, reason.sentence, 0.1)
     assert b.score > a.score
+
+
+def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise():
+    """"What kind of stores…?": the sentence naming stores beats a more similar one that only restates the premise."""
+    from index.answer import ASKED_BONUS, _score_sentence
+    from index.search import Query
+    from index.tokenize import asked_terms, query_terms
+
+    question = "What kind of stores can buy the released rice?"
+    q = Query(question, "en", np.zeros(4, np.float32), query_terms(question))
+    premise = _scored("The government released more rice on Tuesday.", 0.1)
+    answer = _scored("Small stores with milling machines can now buy it too.", 0.1, pid=2)
+    asked = set(asked_terms(question))
+    a = _score_sentence(q, set(q.terms), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
+    b = _score_sentence(q, set(q.terms), asked, [], answer.hit, answer.sentence, 0.1)
+    assert asked == {"store"} and b.score > a.score
 
 
 def test_question_about_something_the_articles_never_mention_abstains(tmp_path, embedder):

@@ -1,5 +1,5 @@
 """Lexical terms: Japanese morphemes and English words."""
-from index.tokenize import focus_terms, query_terms, terms
+from index.tokenize import asked_terms, focus_terms, query_terms, terms
 
 
 def test_japanese_text_yields_content_morphemes_without_particles():
@@ -29,3 +29,20 @@ def test_focus_terms_are_the_nouns_a_question_is_about():
     """Focus terms keep the nouns (not adverb-like nouns, verbs or question words)."""
     assert "スーパー" in focus_terms("最初に並べたスーパーはどこか") and "最初" not in focus_terms("最初に並べたスーパーはどこか")
     assert focus_terms("What was the attendance when the team won?") == ["attendance", "team"]
+
+
+def test_value_qualifiers_and_prepositions_are_not_focus_terms():
+    """'final', 'exact', 'among' say which value or how, not what about: an article need not use them."""
+    assert focus_terms("What was the final tally in the runoff?") == ["tally", "runoff"]
+    assert focus_terms("What was the turnout among party members?") == ["turnout", "party", "member"]
+
+
+def test_asked_terms_name_what_the_question_asks_for():
+    """The noun after どんな/what kind of/how many, or before は何/はどこ; none for who/when."""
+    assert asked_terms("新たに買い手として認められたのはどんな店か。") == ["店"]
+    assert asked_terms("大屋根リングの外側の直径は何メートルか。") == ["直径"]
+    assert asked_terms("会談の場所はどこか") == ["場所"]
+    assert asked_terms("What is the outer diameter of the ring?") == ["diameter"]
+    assert asked_terms("What was the final tally in the runoff?") == ["tally"]
+    assert asked_terms("How many votes did she get?") == ["vote"]
+    assert asked_terms("Who hit the home run?") == [] and asked_terms("ノーベル賞を受賞したのは誰か") == []
