@@ -413,20 +413,20 @@ def build_real(directory: Path, corpus: Corpus, size: int, embedder, nq: int) ->
     timed = TimedEmbedder(embedder)
     watch = Stopwatch()
     store = Store.open(directory / "index")
-    real_offsets = ingesting._lang_offsets
+    real_calibrate = ingesting.calibrate
 
-    def offsets(w, emb):
+    def calibrate(w, emb):
         timed.calibrating = True
         try:
-            return real_offsets(w, emb)
+            real_calibrate(w, emb)
         finally:
             timed.calibrating = False
 
-    ingesting._lang_offsets = offsets
+    ingesting.calibrate = calibrate
     undo = [_wrap_timed(store_mod.Writer, "_build_dense", watch, "commit: FAISS"),
             _wrap_timed(lexical_mod.BM25, "build", watch, "commit: BM25"),
             _wrap_timed(store_mod.Writer, "put_many", watch, "SQLite rows"),
-            lambda: setattr(ingesting, "_lang_offsets", real_offsets)]
+            lambda: setattr(ingesting, "calibrate", real_calibrate)]
     t = time.perf_counter()
     try:
         report = ingesting.ingest(store, timed, [articles])
