@@ -1,7 +1,6 @@
 """The answer engine: one index directory + one embedding model, shared by the CLI and the bot."""
 from __future__ import annotations
 
-import ctypes
 import re
 import threading
 from collections import OrderedDict
@@ -9,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import ingest as ingesting
+from .allocator import pin_malloc_thresholds
 from .answer import compose, score_sentences, to_citation
 from .embedding import Embedder, load_embedder
 from .encoding import normalise
@@ -27,20 +27,6 @@ ANSWER_CACHE_SIZE = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _fix_malloc_thresholds() -> None:
-    """Pin glibc's mmap/trim thresholds at their defaults (1 MiB / 128 KiB) instead of letting them
-    grow. Freeing one big block (an ingest's embedding or BM25 buffers) raises them up to 32/64 MB;
-    after that each thread arena an ingest or question thread lands on keeps a free top chunk of
-    ~30 MB that malloc_trim never returns for non-main arenas: RSS grew ~32 MB per soak run, up to
-    8 arenas per core. With fixed thresholds big blocks are mmapped and freed back to the OS."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD (setting it also stops the dynamic growth)
-        libc.mallopt(-1, 128 << 10)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
 class Engine:
     """Thread-safe: answers may run in many threads while one ingest runs in another."""
 
@@ -56,7 +42,7 @@ class Engine:
     def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None,
              search_files: bool = True) -> "Engine":
         """search_files=False opens the database alone, for a rebuild of damaged search files."""
-        _fix_malloc_thresholds()
+        pin_malloc_thresholds()
         store = Store.open(Path(index_dir), search_files=search_files)
         # The index names its model: load that one unless the caller insists on another.
         embedder = embedder or load_embedder(model or store.model)
