@@ -165,6 +165,8 @@ def _is_content(w: str) -> bool:
 # the premise, which the whole article around the answer shares.
 _JA_ASK_BEFORE = frozenset("どんな どの どういう どのような 如何なる いかなる".split())
 _JA_ASK_AFTER = frozenset("何 なに 誰 だれ どこ いつ どれ どう いくら 幾ら".split())
+# Nouns that name only the shape of an answer: a sentence holding them is no likelier to give it.
+_GENERIC_ASKED = frozenset("name number amount kind type sort way thing part 名前 名称 数 量 種類 方法 内容 点".split())
 _EN_ASK = re.compile(r"\b(?:what|which|how many|how much)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
                      r"(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+|an\s+)?([A-Za-z' -]+)", re.I)
 
@@ -185,7 +187,8 @@ def asked_terms(text: str) -> list[str]:
             if not _is_content(lw):
                 break
             words.append(lw)
-        return [_stem(words[-1])] if words and len(words[-1]) > 2 else []
+        out = [_stem(words[-1])] if words and len(words[-1]) > 2 else []
+        return [t for t in out if t not in _GENERIC_ASKED]
     morphs = list(_tokenizer().tokenize(cased.lower()))
     out = []
     for i, m in enumerate(morphs):
@@ -200,4 +203,4 @@ def asked_terms(text: str) -> list[str]:
         elif form in _JA_ASK_AFTER and i >= 2 and morphs[i - 1].surface() == "は" \
                 and morphs[i - 2].part_of_speech()[0] == "名詞":
             out.append(morphs[i - 2].normalized_form())
-    return [t for t in dict.fromkeys(out) if t not in _JA_STOP]
+    return [t for t in dict.fromkeys(out) if t not in _JA_STOP and t not in _GENERIC_ASKED]

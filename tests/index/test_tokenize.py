@@ -46,3 +46,4 @@ def test_asked_terms_name_what_the_question_asks_for():
     assert asked_terms("What was the final tally in the runoff?") == ["tally"]
     assert asked_terms("How many votes did she get?") == ["vote"]
     assert asked_terms("Who hit the home run?") == [] and asked_terms("ノーベル賞を受賞したのは誰か") == []
+    assert asked_terms("What is the name of the new bridge?") == [] and asked_terms("橋の名前は何か") == []
