@@ -54,6 +54,15 @@ _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
 ANSWER_TYPE_BONUS = 0.02
+# "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
+# sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
+_COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"
+                             r"時間|日間|か月|カ月|ヶ月|週間|本|枚|校|社|店|カ国|か国|発|便|棟|基|軒|匹|頭|隻|階)"
+                             r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
+_NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
+# Sentences (best first) of which one must give that number, or citebot declines.
+COUNT_SENTENCES = 5
+NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。"
 # For a sentence that names what the question asks for (tokenize.asked_terms).
 ASKED_BONUS = 0.04
 
@@ -76,14 +85,30 @@ def compose(q: Query, ranking: Ranking, k: int, searcher: Searcher) -> Answer:
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
+    count = _count_cue(q)
+    # Checked only when the best passage is Japanese: an English one writes "11 people", not "11人".
+    if count is not None and hits[0].passage.lang == "ja" \
+            and not any(count.search(c.text) for c in scored[:COUNT_SENTENCES]):
+        return abstain(q, hits[:k], NO_COUNT)
     chosen = choose(scored, ranking.term_weights)
     return cite(q, chosen, hits, k)
+
+
+def _count_cue(q: Query) -> re.Pattern | None:
+    """For a Japanese count or amount question, a pattern for a number with its counter."""
+    m = _COUNT_QUESTION.search(q.text)
+    if m is None:
+        return None
+    unit = re.escape(m.group(1)) if m.group(1) else "(?:円|ドル|ユーロ|ウォン|元)"
+    return re.compile(_NUMERAL + unit)
 
 
 def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
     qterms = set(q.terms)
     wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text)]
+    if (count := _count_cue(q)) is not None:
+        wanted.append(count)
     asked = set(asked_terms(q.text))
     out = []
     for hit in hits:

@@ -90,3 +90,36 @@ def test_question_about_something_the_articles_never_mention_abstains(tmp_path, 
     assert not answered.abstained and "Harbor City" in answered.text
     refused = eng.ask("What was the ticket price for the cup final?")
     assert refused.abstained and "ticket" in refused.text
+
+
+def test_count_question_wants_a_number_with_its_counter():
+    """何冊/何位/いくら match only a number with that counter (約3万冊, 2位, 1,000円); 何度も is no question."""
+    from index.answer import _count_cue
+    from index.search import Query
+
+    def cue(text):
+        return _count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("蔵書は何冊ですか").search("蔵書は約3万冊に達した") and not cue("蔵書は何冊ですか").search("定員は20人")
+    assert cue("最終順位は何位でしたか").search("リーグ2位で終えた")
+    assert cue("入場料はいくらですか").search("料金は1,000円") and not cue("入場料はいくらですか").search("1,000人")
+    assert cue("何度も口にしていた言葉は") is None and cue("会談はいつ") is None
+
+
+def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, embedder):
+    """A Japanese 何人/何発 question is answered only when a nearby sentence gives that count."""
+    from index.answer import NO_COUNT
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "festival.txt").write_text(
+        "港町の夏祭り\nURL: https://news.example.jp/matsuri\nDate: 2025-08-02\n\n"
+        "港町で1日、夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられ、海上の台船から"
+        "港全体を照らした。実行委員会は来年も同じ時期に開く予定だという。\n", encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    answered = eng.ask("港町の夏祭りには何人が訪れましたか？")
+    assert not answered.abstained and "約3万人" in answered.text
+    refused = eng.ask("港町の夏祭りで花火は何発打ち上げられましたか？")
+    assert refused.abstained and refused.message == NO_COUNT
