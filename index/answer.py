@@ -125,7 +125,8 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
     # A citation line's URL is the citation's link already; in the sentence it is only noise.
     text = _URL_TAIL.sub("", text) or text
-    if len(text) < 4:
+    # A question (a matome's "…はなぜ？" sub-heading) never answers one.
+    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")):
         return None
     words = set(terms(text)) if p.lang == q.lang else set()
     cover = len(qterms & words) / len(qterms) if qterms else 0.0

@@ -123,3 +123,15 @@ def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, em
     assert not answered.abstained and "約3万人" in answered.text
     refused = eng.ask("港町の夏祭りで花火は何発打ち上げられましたか？")
     assert refused.abstained and refused.message == NO_COUNT
+
+
+def test_a_question_heading_is_never_an_answer_sentence():
+    """A sentence that is itself a question (a matome sub-heading like 「なぜ退任したの？」) is not scored as an answer."""
+    from index.answer import _score_sentence
+    from index.search import Query
+
+    q = Query("Why did the coach resign?", "en", np.zeros(4, np.float32), ["coach", "resign"])
+    heading = _scored("Why did the coach resign?", 0.2)
+    reply = _scored("He resigned to have back surgery.", 0.1, pid=2)
+    assert _score_sentence(q, set(q.terms), set(), [], heading.hit, heading.sentence, 0.2) is None
+    assert _score_sentence(q, set(q.terms), set(), [], reply.hit, reply.sentence, 0.1) is not None
