@@ -190,22 +190,22 @@ def uncovered_focus(q: Query, ranking: Ranking, searcher: Searcher) -> str | Non
     A similarity threshold alone cannot tell "when was the match" (answerable) from "what was
     the attendance at the match" (not): both land on the right article. The missing noun can.
     """
-    lexical = (ranking.snapshot or searcher.store.snapshot).lexical
-    if lexical is None:
+    lexical = ranking.snapshot.lexical
+    missing = [t for t in focus_terms(q.text) if t not in lexical.vocab] if lexical is not None else []
+    if not missing:
         return None
-    missing = [t for t in focus_terms(q.text) if t not in lexical.vocab]
     vectors, langs = [], []
     for hit in ranking.hits[:COVER_PASSAGES]:
         for s, _ in ranking.sentences.get(hit.passage.id, ()):
             vectors.append(s.vector)
             langs.append(hit.passage.lang)
-    if not missing or not vectors:
+    if not vectors:
         return None
     sentences = np.vstack(vectors)
     for term, vec in zip(missing, searcher.embedder.embed_queries(missing)):
         sims = sentences @ vec
         best = int(np.argmax(sims))
-        null = searcher.reference(langs[best]) @ vec
+        null = searcher.reference(langs[best], ranking.snapshot) @ vec
         if (sims[best] - null.mean()) / max(float(null.std()), 1e-6) < COVERED_Z:
             return term
     return None

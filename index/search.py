@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,10 +37,10 @@ class Searcher:
         self._reference: dict[str, np.ndarray] = {}
         self._reference_lock = threading.Lock()
 
-    def reference(self, lang: str) -> np.ndarray:
+    def reference(self, lang: str, snapshot: Snapshot) -> np.ndarray:
         """Unrelated reference sentences of a language, embedded as passages: stored with the
         index, or embedded once per process for an index from before they were."""
-        stored = self.store.snapshot.reference
+        stored = snapshot.reference
         if stored is not None and lang in stored:
             return stored[lang]
         with self._reference_lock:
@@ -52,8 +52,9 @@ class Searcher:
         vec = self.embedder.embed_queries([text])[0]
         return Query(text, detect_lang(text), vec, query_terms(text))
 
-    def offset(self, qlang: str, plang: str, snapshot: Snapshot | None = None) -> float:
-        return (snapshot or self.store.snapshot).lang_offsets.get(offset_key(qlang, plang), 0.0)
+    @staticmethod
+    def offset(qlang: str, plang: str, snapshot: Snapshot) -> float:
+        return snapshot.lang_offsets.get(offset_key(qlang, plang), 0.0)
 
     def search(self, q: Query, k: int = 5) -> list[Hit]:
         return self.rank(q, k).hits
@@ -102,11 +103,13 @@ class Searcher:
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
         hits = _within_language(hits, q.lang)
-        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, self.term_weights(q, snap), snap)
+        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences,
+                       self.term_weights(q, snap), snap)
 
-    def term_weights(self, q: Query, snapshot: Snapshot | None = None) -> dict[str, float]:
+    @staticmethod
+    def term_weights(q: Query, snapshot: Snapshot) -> dict[str, float]:
         """IDF of each query term the corpus knows: how much a text holding it tells about the question."""
-        lex = (snapshot or self.store.snapshot).lexical
+        lex = snapshot.lexical
         if lex is None:
             return {}
         return {t: float(lex.idf[lex.vocab[t]]) for t in q.terms if t in lex.vocab}
@@ -118,9 +121,9 @@ class Ranking:
     # passage id -> its sentences with their bias-corrected similarity to the query
     sentences: dict[int, list[tuple[Sentence, float]]]
     # query term -> IDF, for the terms that occur in the corpus
-    term_weights: dict[str, float] = field(default_factory=dict)
+    term_weights: dict[str, float]
     # the generation it was ranked in, for anything else the answer needs from the index
-    snapshot: Snapshot | None = None
+    snapshot: Snapshot
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

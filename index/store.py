@@ -146,14 +146,6 @@ class Snapshot:
     reference: dict[str, np.ndarray] | None = None
 
 
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    """SQLITE_CORRUPT or SQLITE_NOTADB, as opposed to a busy or locked database."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (11, 26)
-    return not isinstance(exc, sqlite3.OperationalError)
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
@@ -185,34 +177,36 @@ class Store:
     # The snapshot's fields, for callers that need only one of them.
     generation = property(lambda self: self.snapshot.generation)
     model = property(lambda self: self.snapshot.model)
-    dim = property(lambda self: self.snapshot.dim)
-    lang_offsets = property(lambda self: self.snapshot.lang_offsets)
     dense = property(lambda self: self.snapshot.dense)
     lexical = property(lambda self: self.snapshot.lexical)
 
     @classmethod
-    def open(cls, directory: Path, model: str | None = None, *, search_files: bool = True) -> "Store":
-        """Open an existing index (or an empty one); refuse a different model than the one that built it.
+    def open(cls, directory: Path, *, search_files: bool = True) -> "Store":
+        """Open an existing index (or an empty one).
 
         search_files=False reads only the database, for `ingest --rebuild` to rewrite damaged files."""
         store = cls(directory)
         store.directory.mkdir(parents=True, exist_ok=True)
-        try:
+        with store._database_errors():
             store._con = _connect(store.db_path)
             store._con.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            if not _is_corrupt(exc):
-                raise
-            raise store.corrupt_database(exc) from exc
-        store._eager = model is not None
         store._load(search_files)
-        if model:
-            store.check_model(model)
         return store
 
-    def corrupt_database(self, exc: Exception) -> IndexCorrupt:
-        return IndexCorrupt(f"{self.db_path} is not a readable citebot index ({exc}). Move it away and "
-                            f"rebuild from the articles with: citebot ingest PATH... --index {self.directory}")
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A damaged database (SQLITE_CORRUPT, SQLITE_NOTADB) as IndexCorrupt naming the file;
+        a busy or locked one stays what it is."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            corrupt = code & 0xFF in (11, 26) if code is not None else not isinstance(exc, sqlite3.OperationalError)
+            if not corrupt:
+                raise
+            raise IndexCorrupt(f"{self.db_path} is not a readable citebot index ({exc}). Move it away and "
+                               f"rebuild from the articles with: citebot ingest PATH... --index {self.directory}"
+                               ) from exc
 
     def load_search_files(self) -> None:
         """Read the FAISS files now (and on every reload): a server should not pay for it on its first question."""
@@ -239,13 +233,8 @@ class Store:
         return self._con
 
     def _all(self, sql: str, params=()) -> list[tuple]:
-        with self._lock:
-            try:
-                return self.con.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                if not _is_corrupt(exc):
-                    raise
-                raise self.corrupt_database(exc) from exc
+        with self._lock, self._database_errors():
+            return self.con.execute(sql, params).fetchall()
 
     def meta(self) -> dict[str, str]:
         return dict(self._all("SELECT key, value FROM meta"))
@@ -355,18 +344,13 @@ class Store:
                 time.sleep(0.2)
         try:
             self.refresh()
-            if self.model and self.model != model:
-                raise ModelMismatch(f"the index in {self.directory} was built with '{self.model}', "
-                                    f"not '{model}': ingest into another --index directory")
+            self.check_model(model)
             w = Writer(self, model, dim)
             try:
-                w.sweep()
-                yield w
-                w.commit()
-            except sqlite3.DatabaseError as exc:
-                if not _is_corrupt(exc):
-                    raise
-                raise self.corrupt_database(exc) from exc
+                with self._database_errors():
+                    w.sweep()
+                    yield w
+                    w.commit()
             finally:
                 w.con.close()
             with self._lock:
@@ -433,12 +417,9 @@ class Writer:
         self.con.execute(f"UPDATE passages SET dead = :new WHERE doc_path = :path AND {_VISIBLE}", g)
         return n + staged
 
-    def put(self, doc, content_hash: str, passages: list[NewPassage]) -> None:
-        """Stage a document (replacing any older version of the same path) with its passages."""
-        self.put_many([(doc, content_hash, passages)])
-
     def put_many(self, items: Iterable[tuple[object, str, list[NewPassage]]]) -> None:
-        """Stage many documents in one transaction, three executemany calls: the bulk path."""
+        """Stage documents (each replacing any older version of its path) with their passages, in
+        one transaction of three executemany calls."""
         docs, rows, sents = [], [], []
         with self._tx():
             # The write lock and BEGIN IMMEDIATE make this writer the only one: ids can be assigned here.

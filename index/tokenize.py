@@ -131,7 +131,6 @@ _EN_VERBS = frozenset(
 )
 
 
-_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Prepositions and conjunctions BM25 keeps (they are rare enough to match on) but that never
 # name what a question is about, and that end a noun phrase.
 _EN_FUNCTION = frozenset(
@@ -149,9 +148,8 @@ _EN_QUALIFIERS = frozenset(
 
 
 def _english_focus(text: str) -> list[str]:
-    """Content words that are not verbs, prepositions or qualifiers of the value asked for."""
-    words = [w.lower() for w in _CASED_WORD.findall(text)]
-    return list(dict.fromkeys(_stem(w) for w in words if _is_content(w)))
+    """Content words of normalised text that are not verbs, prepositions or qualifiers of the value asked for."""
+    return list(dict.fromkeys(_stem(w) for w in _WORD.findall(text) if _is_content(w)))
 
 
 def _is_content(w: str) -> bool:
@@ -168,28 +166,27 @@ _JA_ASK_AFTER = frozenset("何 なに 誰 だれ どこ いつ どれ どう い
 # Nouns that name only the shape of an answer: a sentence holding them is no likelier to give it.
 _GENERIC_ASKED = frozenset("name number amount kind type sort way thing part 名前 名称 数 量 種類 方法 内容 点".split())
 _EN_ASK = re.compile(r"\b(?:what|which|how many|how much)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
-                     r"(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+|an\s+)?([A-Za-z' -]+)", re.I)
+                     r"(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+|an\s+)?([a-z0-9'’ -]+)")
 
 
 def asked_terms(text: str) -> list[str]:
     """The noun naming what the question asks for, in `terms`' normal form; empty when it asks
     with a pronoun alone ("who won?", "誰が勝ったか")."""
-    cased = unicodedata.normalize("NFKC", text)
-    if not _HAS_JA.search(cased.lower()):
-        m = _EN_ASK.search(cased)
+    text = normalize(text)
+    if not _HAS_JA.search(text):
+        m = _EN_ASK.search(text)
         if not m:
             return []
         words = []
-        for w in _CASED_WORD.findall(m.group(1)):  # the noun phrase runs to its first non-content word
-            lw = w.lower()
-            if lw in _EN_QUALIFIERS:
+        for w in _WORD.findall(m.group(1)):  # the noun phrase runs to its first non-content word
+            if w in _EN_QUALIFIERS:
                 continue
-            if not _is_content(lw):
+            if not _is_content(w):
                 break
-            words.append(lw)
+            words.append(w)
         out = [_stem(words[-1])] if words and len(words[-1]) > 2 else []
         return [t for t in out if t not in _GENERIC_ASKED]
-    morphs = list(_tokenizer().tokenize(cased.lower()))
+    morphs = list(_tokenizer().tokenize(text))
     out = []
     for i, m in enumerate(morphs):
         form = m.normalized_form()

@@ -80,7 +80,7 @@ def test_bulk_writes_keep_ids_sentences_and_replacement_right(tmp_path):
     """put_many assigns fresh passage ids after existing ones, links sentences, and replaces a re-put path."""
     store = Store.open(tmp_path / "index")
     with store.writer("test-model", 3) as w:
-        w.put(_doc("/a", "alpha one"), "h1", [_passage("alpha one", [1, 0, 0])])
+        w.put_many([(_doc("/a", "alpha one"), "h1", [_passage("alpha one", [1, 0, 0])])])
     with store.writer("test-model", 3) as w:
         w.put_many([(_doc("/b", "bravo two"), "h2", [_passage("bravo two", [0, 1, 0])]),
                     (_doc("/a", "alpha stale"), "h0", [_passage("alpha stale", [0, 1, 1])]),
