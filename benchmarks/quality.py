@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, yet import the project's packages
 
+from benchmarks.stats import percentile  # noqa: E402
 from index.evaluate import BAR, EvalReport, Question, format_report, load_questions, passes, score  # noqa: E402
 from index.types import Answer  # noqa: E402
 
@@ -58,13 +59,6 @@ class Run:
     @property
     def p95_ms(self) -> float:
         return percentile(self.latencies_ms, 95)
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile: with ~50 samples, interpolating would report a time never seen."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))
-    return ordered[int(rank) - 1]
 
 
 def run_questions(name: str, ask: Callable[[str], Answer], questions: Sequence[Question], build_s: float) -> Run:

@@ -29,7 +29,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import string
 import subprocess
 import sys
@@ -44,6 +43,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from benchmarks.stats import percentile  # noqa: E402
 os.environ.setdefault("CITEBOT_THREADS", str(min(os.cpu_count() or 1, 4)))
 
 DEFAULT_SIZES = "1k,10k"
@@ -296,12 +297,11 @@ def _article_text(d: GenDoc, i: int) -> tuple[str, str, list[tuple[int, int, lis
 class TimedEmbedder:
     """The real embedder, timing each call and keeping the passage texts for the floor."""
 
-    def __init__(self, inner, keep_texts: bool = True):
+    def __init__(self, inner):
         self.inner, self.name, self.dim = inner, inner.name, inner.dim
         self.corpus_s = self.calibration_s = 0.0
         self.calibrating = False  # set while the language offsets are estimated
         self.texts: list[str] = []
-        self.keep_texts = keep_texts
 
     def _time(self, seconds: float) -> None:
         if self.calibrating:
@@ -313,7 +313,7 @@ class TimedEmbedder:
         t = time.perf_counter()
         out = self.inner.embed_passages(texts)
         self._time(time.perf_counter() - t)
-        if self.keep_texts and not self.calibrating:
+        if not self.calibrating:
             self.texts.extend(texts)
         return out
 
@@ -505,7 +505,6 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
     qevery = max(1, ndocs // (4 * nq))  # a pool of about twice the questions asked
     undo = [_wrap_timed(store_mod.Writer, "_build_dense", watch, "commit: FAISS"),
             _wrap_timed(lexical_mod.BM25, "build", watch, "commit: BM25")]
-    timed = TimedEmbedder(embedder, keep_texts=False)
     t0 = time.perf_counter()
     n_pass = n_texts = 0
     try:
@@ -552,7 +551,7 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
             w.put_many(batch)
             watch.add("SQLite rows", time.perf_counter() - t)
             t = time.perf_counter()
-            ingesting.calibrate(w, timed)
+            ingesting.calibrate(w, embedder)
             watch.add("calibration (real embeds)", time.perf_counter() - t)
     finally:
         for u in undo:
@@ -606,6 +605,7 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
     t = time.perf_counter()
     from index.answer import compose
     from index.engine import Engine
+    from index.search import CANDIDATES, top_k
     from index.store import LANGS
 
     engine = Engine.open(index_dir)
@@ -620,7 +620,7 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
         t1 = time.perf_counter()
         ranking = s.rank(q, k=8)
         t2 = time.perf_counter()
-        answer = compose(q, ranking, 5, s) if _compose_takes_searcher() else compose(q, ranking, 5)
+        answer = compose(q, ranking, 5, s)
         t3 = time.perf_counter()
         q_embed.append(t1 - t0)
         q_search.append(t2 - t1)
@@ -647,11 +647,12 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
         for lang in LANGS:
             index = store.dense.get(lang)
             if index is not None and index.ntotal:
-                cand.update(int(i) for i in index.search(q.vector.reshape(1, -1), min(40, index.ntotal))[1][0] if i >= 0)
+                cand.update(int(i) for i in index.search(q.vector.reshape(1, -1), min(CANDIDATES, index.ntotal))[1][0]
+                            if i >= 0)
         t1 = time.perf_counter()
         if store.lexical is not None and q.terms:
             sc = store.lexical.scores(q.terms)
-            cand.update(int(store.lexical.ids[r]) for r in np.argsort(-sc)[:40])
+            cand.update(int(store.lexical.ids[r]) for r in top_k(sc, CANDIDATES))
         t2 = time.perf_counter()
         ids = sorted(cand)
         store.passages(ids), store.vectors(ids), store.sentences(ids)
@@ -671,34 +672,33 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
         if index is None:
             continue
         ids, vecs = _all_vectors(store, lang)
+        exacts = []
         for q in queries:
-            _, got = index.search(q.vector.reshape(1, -1), 40)  # as Searcher.rank asks
+            _, got = index.search(q.vector.reshape(1, -1), CANDIDATES)  # as Searcher.rank asks
             t0 = time.perf_counter()
-            sims = vecs @ q.vector
-            top = np.argpartition(-sims, 40)[:40] if len(sims) > 40 else np.arange(len(sims))
-            top = top[np.argsort(-sims[top])]
+            top = top_k(vecs @ q.vector, CANDIDATES)
             brute.append(time.perf_counter() - t0)
             exact = set(ids[top[:10]].tolist())
+            exacts.append(exact)
             recalls.append(len(exact & set(got[0][:10].tolist())) / len(exact))
             in_candidates.append(len(exact & set(got[0].tolist())) / len(exact))
         # The same recall, and the search time, at other nprobe values (IVF indexes only).
         inner = _inner(index)
         if hasattr(inner, "nprobe"):
             chosen = inner.nprobe
-            for ef in sorted({max(1, inner.nlist // d) for d in (32, 16, 8, 4)}):
-                inner.nprobe = ef
+            for nprobe in sorted({max(1, inner.nlist // d) for d in (32, 16, 8, 4)}):
+                inner.nprobe = nprobe
                 rec, rec40, took = [], [], []
-                for q in queries:
+                for q, exact in zip(queries, exacts):
                     t0 = time.perf_counter()
-                    _, got = index.search(q.vector.reshape(1, -1), 40)
+                    _, got = index.search(q.vector.reshape(1, -1), CANDIDATES)
                     took.append(time.perf_counter() - t0)
-                    top = np.argsort(-(vecs @ q.vector))[:10]
-                    rec.append(len(set(ids[top].tolist()) & set(got[0][:10].tolist())) / 10)
-                    rec40.append(len(set(ids[top].tolist()) & set(got[0].tolist())) / 10)
-                sweep.setdefault(ef, {"recall": [], "recall40": [], "ms": []})
-                sweep[ef]["recall"] += rec
-                sweep[ef]["recall40"] += rec40
-                sweep[ef]["ms"] += took
+                    rec.append(len(exact & set(got[0][:10].tolist())) / len(exact))
+                    rec40.append(len(exact & set(got[0].tolist())) / len(exact))
+                sweep.setdefault(nprobe, {"recall": [], "recall40": [], "ms": []})
+                sweep[nprobe]["recall"] += rec
+                sweep[nprobe]["recall40"] += rec40
+                sweep[nprobe]["ms"] += took
             inner.nprobe = chosen
         del vecs
     engine.close()
@@ -706,16 +706,8 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
             "dense": dense_ms, "lexical": lex_ms, "fetch": fetch_ms, "brute": brute, "recall": float(np.mean(recalls)), "recall40": float(np.mean(in_candidates)),
             "hit": hits / max(1, len(questions)), "abstained": abstained / max(1, len(questions)), "rss": mem.get("VmRSS", 0), "hwm": mem.get("VmHWM", 0),
             "cached_ask": cached, "engine_ask": first, "kinds": kinds, "n": len(questions),
-            "sweep": {ef: (float(np.mean(v["recall"])), float(np.mean(v["recall40"])), 1000 * float(np.median(v["ms"])))
-                      for ef, v in sweep.items()}}
-
-
-def _compose_takes_searcher() -> bool:
-    import inspect
-
-    from index.answer import compose
-
-    return len(inspect.signature(compose).parameters) >= 4
+            "sweep": {nprobe: (float(np.mean(v["recall"])), float(np.mean(v["recall40"])),
+                               1000 * float(np.median(v["ms"]))) for nprobe, v in sweep.items()}}
 
 
 def _inner(index):
@@ -741,7 +733,7 @@ def _all_vectors(store, lang: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ms(xs: list[float], p: float) -> float:
-    return 1000 * float(np.percentile(xs, p)) if xs else 0.0
+    return 1000 * percentile(xs, p) if xs else 0.0
 
 
 def report(b: Build, s: dict, sizes: dict) -> str:

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.stats import percentile  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.types import Answer  # noqa: E402
 
 GROWTH_FLAG = 0.10
 
@@ -141,21 +141,6 @@ def limit_malloc_arenas(n: int) -> bool:
         return False
 
 
-def check(answer: Answer) -> str | None:
-    """Why an answer is malformed, or None."""
-    by_n = {c.n: c for c in answer.citations}
-    if [c.n for c in answer.citations] != list(range(1, len(answer.citations) + 1)):
-        return "citations not numbered 1..n"
-    if answer.abstained:
-        return None if answer.message and not answer.sentences else "abstention without a message"
-    if not answer.sentences:
-        return "answer without sentences"
-    for s in answer.sentences:
-        if s.n not in by_n or s.text not in by_n[s.n].passage:
-            return f"sentence not quoted from its citation [{s.n}]"
-    return None
-
-
 @dataclass
 class RunResult:
     latencies: list[float] = field(default_factory=list)
@@ -203,7 +188,7 @@ async def one_run(engine: Engine, questions: list[str], tasks: int, ingest_folde
             result.latencies.append(time.perf_counter() - started)
             result.during_ingest += overlapped or ingesting.is_set()
             result.abstained += answer.abstained
-            if problem := check(answer):
+            if problem := answer.problem():
                 result.errors.append(f"{q[:40]!r}: {problem}")
 
     started = time.perf_counter()
@@ -211,13 +196,6 @@ async def one_run(engine: Engine, questions: list[str], tasks: int, ingest_folde
     await asyncio.gather(*(worker() for _ in range(tasks)), writer)
     result.wall = time.perf_counter() - started
     return result
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def main(argv: list[str] | None = None) -> int:

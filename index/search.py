@@ -78,7 +78,7 @@ class Searcher:
             # Scaled by what a passage matching every query term would score, so a weak
             # match (one common word) earns little however it ranks among the others.
             ceiling = lexical.ceiling(q.terms)
-            for row in _top(scores, CANDIDATES):
+            for row in top_k(scores, CANDIDATES):
                 if scores[row] > 0:
                     lex_by_id[int(lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
             cand.update(lex_by_id)
@@ -126,7 +126,7 @@ class Ranking:
     snapshot: Snapshot
 
 
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
+def top_k(scores: np.ndarray, n: int) -> np.ndarray:
     """Positions of the n highest scores, best first, without sorting every passage's score."""
     if len(scores) <= n:
         return np.argsort(-scores)

@@ -129,6 +129,24 @@ class Answer:
             return self.message
         return " ".join(f"{s.text} [{s.n}]" for s in self.sentences)
 
+    def problem(self) -> str | None:
+        """Why this answer breaks citebot's contract, or None: citations numbered 1..n, each with
+        its passage; every sentence quoted verbatim from the passage its [n] cites; an abstention
+        has a message and no sentences. The check any later layer (an LLM rewrite) must pass too."""
+        by_n = {c.n: c for c in self.citations}
+        if [c.n for c in self.citations] != list(range(1, len(self.citations) + 1)):
+            return "citations not numbered 1..n"
+        if not all(c.passage for c in self.citations):
+            return "a citation without its passage"
+        if self.abstained:
+            return None if self.message and not self.sentences else "abstention without a message, or with sentences"
+        if not self.sentences:
+            return "answer without sentences"
+        for s in self.sentences:
+            if s.n not in by_n or s.text not in by_n[s.n].passage:
+                return f"sentence not quoted from its citation [{s.n}]"
+        return None
+
     def to_json(self) -> dict:
         return {
             "question": self.question,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import re
 import shutil
@@ -17,25 +16,13 @@ import pytest
 
 from bot.client import CitebotBot
 from bot.config import BotConfig, Secret
+from index.engine import Engine
 
-from .engine_double import EngineProxy, KeywordEngine
+from .engine_double import EngineProxy
 from .fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bot_corpus"
 SCENARIO_TIMEOUT = 30.0
-
-
-def engine_class() -> Any:
-    """The real engine once `index/engine.py` exists; until then the keyword double.
-
-    Checked with find_spec rather than by catching ImportError, so a broken engine module
-    fails loudly instead of silently testing the double.
-    """
-    if importlib.util.find_spec("index.engine") is None:
-        return KeywordEngine
-    from index.engine import Engine
-
-    return Engine
 
 
 def corpus_files() -> list[Path]:
@@ -43,26 +30,24 @@ def corpus_files() -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """The fixture corpus indexed once per session; tests get copies."""
     index_dir = tmp_path_factory.mktemp("corpus") / "index"
     index_dir.mkdir()
-    engine = engine_class().open(index_dir)
+    engine = Engine.open(index_dir, embedder=embedder)
     engine.ingest(corpus_files())
-    getattr(engine, "close", lambda: None)()
+    engine.close()
     return index_dir
 
 
 @pytest.fixture
-def engine(tmp_path: Path, corpus_index: Path) -> Iterator[EngineProxy]:
-    """A private engine over the fixture corpus, behind a proxy tests can script."""
+def engine(tmp_path: Path, corpus_index: Path, embedder) -> Iterator[EngineProxy]:
+    """A private engine over the fixture corpus (sharing the session's model), behind a proxy tests can script."""
     index_dir = tmp_path / "index"
     shutil.copytree(corpus_index, index_dir)
-    real = engine_class().open(index_dir)
-    # A no-op for a persistent index (every file unchanged); fills the in-memory double.
-    real.ingest(corpus_files())
+    real = Engine.open(index_dir, embedder=embedder)
     yield EngineProxy(real)
-    getattr(real, "close", lambda: None)()
+    real.close()
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from bot import render
 from bot.render import Reply
 
-from .engine_double import SourceInfo, make_answer, make_citation
+from index.store import SourceInfo
+
+from .engine_double import make_answer, make_citation
 
 
 def embed_chars(embed: dict) -> int:

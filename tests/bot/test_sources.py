@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .engine_double import SourceInfo
+from index.store import SourceInfo
 from .fake_discord import DEFERRED_UPDATE
 
 

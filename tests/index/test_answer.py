@@ -47,15 +47,16 @@ def test_sentence_beyond_the_cover_margin_stays_out():
 
 def test_why_question_prefers_a_sentence_that_states_a_reason():
     """For a "why" question, a sentence giving a reason outscores an equally similar one that doesn't."""
-    from index.answer import _REASON, _score_sentence
-    from index.search import Query
+    from index.answer import score_sentences
+    from index.search import Query, Ranking
+    from index.store import Snapshot
 
     q = Query("Why did he resign?", "en", np.zeros(4, np.float32), ["resign"])
     plain = _scored("He resigned on Sunday evening.", 0.1)
     reason = _scored("He resigned because talks had ended.", 0.1, pid=2)
-    a = _score_sentence(q, {"resign"}, set(), [_REASON], plain.hit, plain.sentence, 0.1)
-    b = _score_sentence(q, {"resign"}, set(), [_REASON], reason.hit, reason.sentence, 0.1)
-    assert b.score > a.score
+    ranking = Ranking([plain.hit, reason.hit], {1: [(plain.sentence, 0.1)], 2: [(reason.sentence, 0.1)]}, {},
+                      Snapshot())
+    assert [s.text for s in score_sentences(q, ranking, ranking.hits)] == [reason.text, plain.text]
 
 
 def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise():

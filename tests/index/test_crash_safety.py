@@ -132,9 +132,9 @@ def _crash_point(index_dir: Path) -> str:
     """How far the killed writer got: nothing staged, rows staged, or next generation's files written too."""
     import sqlite3
 
+    gen = _generation(index_dir)
     con = sqlite3.connect(f"file:{index_dir / 'citebot.sqlite'}?mode=ro", uri=True)
     try:
-        gen = int(con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
         staged = con.execute("SELECT COUNT(*) FROM documents WHERE born > ?", (gen,)).fetchone()[0]
     finally:
         con.close()
@@ -158,7 +158,7 @@ def test_kill_9_during_ingest_leaves_before_or_after_never_a_mix(histories, tmp_
             time.sleep(rng.uniform(0, histories["writing"] * 1.2))
         else:
             time.sleep(rng.uniform(0, histories["startup"] + histories["writing"]))
-        code = child.kill()
+        child.kill()
         where = _crash_point(work)
         got = state(work, embedder)
         which = "before" if got == histories["before"] else "after" if got == histories["after"] else None
@@ -168,6 +168,8 @@ def test_kill_9_during_ingest_leaves_before_or_after_never_a_mix(histories, tmp_
             shutil.rmtree(work)
             shutil.copytree(histories["base"], work)
     print(f"seed {seed}: {seen}")
+    if long_run:  # enough rounds that some kill must land while the writer has staged work
+        assert any(not s.endswith("/clean") for s in seen), f"seed {seed}: no kill landed mid-write: {seen}"
     # A follow-up ingest cleans up whatever the killed ones staged and reaches the 'after' state.
     run = cli("ingest", str(histories["corpus"]), "--index", str(work))
     assert run.returncode == 0, run.stderr
@@ -211,8 +213,7 @@ def damaged(histories, tmp_path):
     """A private copy of the 'before' index and its generation number, to damage."""
     work = tmp_path / "index"
     shutil.copytree(histories["base"], work)
-    gen = max(int(p.stem.rsplit("-", 1)[1]) for p in work.glob("dense-*.faiss"))
-    return work, gen
+    return work, _generation(work)
 
 
 def _truncate(path: Path, keep: float) -> None:

@@ -1,5 +1,4 @@
 """The answer engine end to end on the shipped sample corpus: cited answers, abstention, JSON contract."""
-import shutil
 
 import pytest
 
@@ -30,10 +29,7 @@ def test_every_answer_sentence_is_quoted_from_its_cited_passage(engine):
     """Each answer sentence occurs verbatim in the passage its [n] points at."""
     for q in ("アラスカでの米ロ首脳会談はいつ行われた?", "When did the Osaka Expo close?"):
         a = engine.ask(q)
-        by_n = {c.n: c for c in a.citations}
-        assert a.sentences
-        for s in a.sentences:
-            assert s.text in by_n[s.n].passage
+        assert a.sentences and a.problem() is None
 
 
 def test_english_question_about_a_japanese_article(engine):

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.types import IngestReport
 
 GOOD_JA = ("good_ja.txt", "港町の夏祭り\n\n港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。\n")
 GOOD_EN = ("good_en.md", "---\ntitle: Library opens\n---\n\nThe new city library opened on Monday with 40,000 books.\n")
