@@ -26,28 +26,25 @@ class Post:
     view: discord.ui.View | None = None
 
 
-def question_problem(question: str, limit: int) -> str | None:
-    """Why the bot won't send `question` to the engine, in the question's language; None if it will."""
+def question_problem(question: str, limit: int, kind: str = "question") -> str | None:
+    """Why the bot won't send `question` (or, with kind="claim", a claim) to the engine, in its
+    language; None if it will."""
     lang = render.guess_lang(question)
+    empty, too_long = ("empty", "too_long") if kind == "question" else ("empty_claim", "claim_too_long")
     if not question.strip():
-        return render.text(lang, "empty")
+        return render.text(lang, empty)
     if len(question) > limit:
-        return render.text(lang, "too_long", length=len(question), limit=limit)
+        return render.text(lang, too_long, length=len(question), limit=limit)
     return None
 
 
 async def answer_question(bot: CitebotBot, question: str, user_id: int) -> list[Post]:
-    """Ask the engine, keep the answer for its buttons, and render it; refusals come back as a Post too."""
-    problem = question_problem(question, bot.config.max_question_chars)
-    if problem:
-        return [Post(render.Reply(problem))]
-    lang = render.guess_lang(question)
+    """Ask the engine (the caller has checked the question with `question_problem`), keep the
+    answer for its buttons, and render it; the engine's own refusals come back as a Post too."""
     try:
         answer = await bot.engine.ask(question)
-    except EmptyQuestion:
-        return [Post(render.Reply(render.text(lang, "empty")))]
-    except QuestionTooLong as exc:
-        return [Post(render.Reply(render.text(lang, "too_long", length=exc.length, limit=exc.limit)))]
+    except (EmptyQuestion, QuestionTooLong) as exc:
+        return [Post(render.Reply(render.refusal(render.guess_lang(question), exc)))]
     answer_id = secrets.token_hex(8)
     shown = render.shown_citations(answer)
     await asyncio.to_thread(bot.store.save_answer, answer_id, answer, shown, user_id)

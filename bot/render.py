@@ -6,15 +6,15 @@ is split or trimmed here and never rejected by Discord.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
 
+from index.language import detect_lang
+from index.store import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
-from .runner import SourceLike
 
 CONTENT_LIMIT = 2000
 EMBED_TITLE_LIMIT = 256
@@ -90,8 +90,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -107,8 +105,17 @@ def text(lang: str, key: str, **values: object) -> str:
 
 
 def guess_lang(question: str) -> str:
-    """The language to reply in before the engine has said: Japanese script means "ja"."""
-    return "ja" if _JAPANESE.search(question) else "en"
+    """The language to reply in before the engine has answered: the engine's own rule, so a
+    refusal and the answer it would have given are framed in the same language."""
+    return detect_lang(question)
+
+
+def refusal(lang: str, error: Exception) -> str:
+    """The polite text for the engine refusing a question or claim (EmptyQuestion, QuestionTooLong)."""
+    limit = getattr(error, "limit", None)
+    if limit is not None:
+        return text(lang, "too_long", length=error.length, limit=limit)
+    return text(lang, "empty")
 
 
 def locale_lang(locale: object) -> str:
@@ -291,7 +298,7 @@ def page_count(total: int, per_page: int = SOURCES_PER_PAGE) -> int:
     return max(1, -(-total // per_page))
 
 
-def render_sources_page(sources: Sequence[SourceLike], page: int, lang: str) -> discord.Embed:
+def render_sources_page(sources: Sequence[SourceInfo], page: int, lang: str) -> discord.Embed:
     """Page `page` (1-based, clamped) of the article list, numbered as `/source n` expects."""
     if not sources:
         return discord.Embed(title=text(lang, "sources_title"), description=text(lang, "sources_empty"))
@@ -304,7 +311,7 @@ def render_sources_page(sources: Sequence[SourceLike], page: int, lang: str) -> 
     return embed
 
 
-def _source_line(n: int, source: SourceLike) -> str:
+def _source_line(n: int, source: SourceInfo) -> str:
     label = _link_text(clip(source.title or "—", 150))
     link = _safe_url(source.url)
     head = f"**{n}.** " + (f"[{label}]({link})" if link else label)
@@ -312,7 +319,7 @@ def _source_line(n: int, source: SourceLike) -> str:
     return head + (f" — {meta}" if meta else "")
 
 
-def render_source(source: SourceLike, lang: str) -> discord.Embed:
+def render_source(source: SourceInfo, lang: str) -> discord.Embed:
     """One article's details; six fields of at most 1024 chars and a 256-char title fit the 6000."""
     embed = discord.Embed(title=clip(source.title or "—", EMBED_TITLE_LIMIT), url=_safe_url(source.url), colour=COLOUR)
     fields = (

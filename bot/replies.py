@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Sequence
 import discord
 from discord import app_commands
 
+from index.errors import EmptyQuestion, QuestionTooLong
+
 from . import render
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,9 @@ async def reply_to_error(interaction: discord.Interaction, error: Exception) -> 
     lang = interaction_lang(interaction)
     if isinstance(error, app_commands.CommandOnCooldown):
         message = render.text(lang, "cooldown", seconds=max(1, round(error.retry_after)))
+    elif isinstance(error, (EmptyQuestion, QuestionTooLong)):
+        # What the bot's own checks let through (e.g. only zero-width characters) the engine refuses.
+        message = render.refusal(lang, error)
     elif isinstance(error, app_commands.CheckFailure):
         # Missing Manage Server (or an admin command outside a server): a refusal, not a bug.
         message = render.text(lang, "denied")

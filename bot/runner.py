@@ -9,21 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from index.store import SourceInfo
 from index.types import Answer, Citation, IngestReport
 
 T = TypeVar("T")
-
-
-class SourceLike(Protocol):
-    """One indexed article, as `Engine.sources()` describes it."""
-
-    path: str
-    title: str
-    url: str | None
-    published: str | None
-    outlet: str | None
-    passages: int
-    lang: str
 
 
 class EngineLike(Protocol):
@@ -33,7 +22,7 @@ class EngineLike(Protocol):
 
     def cite(self, claim: str, k: int = 5) -> list[Citation]: ...
 
-    def sources(self) -> list[Any]: ...
+    def sources(self) -> list[SourceInfo]: ...
 
     def ingest(self, paths: list[Path], progress: Any = None) -> IngestReport: ...
 
@@ -61,7 +50,7 @@ class EngineRunner:
     async def cite(self, claim: str) -> list[Citation]:
         return await self._run(self._queries, self.engine.cite, claim)
 
-    async def sources(self) -> list[SourceLike]:
+    async def sources(self) -> list[SourceInfo]:
         return await self._run(self._queries, self.engine.sources)
 
     async def stats(self) -> dict:
@@ -74,8 +63,9 @@ class EngineRunner:
         return await self._run(self._writes, self.engine.remove, path)
 
     def close(self) -> None:
-        self._queries.shutdown(wait=False, cancel_futures=True)
-        self._writes.shutdown(wait=False, cancel_futures=True)
+        # Wait for the calls already running: the engine is closed right after this.
+        self._queries.shutdown(wait=True, cancel_futures=True)
+        self._writes.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
     async def _run(pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:

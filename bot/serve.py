@@ -19,7 +19,8 @@ from .runner import EngineLike
 def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
     """Run the bot; 0 on a clean stop, else 1 after one clear line on stderr (no traceback).
 
-    `engine` defaults to `index.engine.Engine.open(config.index_dir)`, closed on the way out.
+    `engine` defaults to the engine over `config.index_dir` with CITEBOT_MODEL's model (else the
+    index's own), closed on the way out.
     """
     if config.token is None:
         return _fail("DISCORD_TOKEN is not set: put the bot token in the environment or in .env")
@@ -29,9 +30,10 @@ def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
         if engine is not None:
             return _serve(config, engine, config.token.reveal())
         # Imported here: loading the engine (and its model) is only worth it when serving.
+        from index.config import IndexSettings
         from index.engine import Engine
 
-        opened = Engine.open(config.index_dir)
+        opened = Engine.open(config.index_dir, model=IndexSettings.from_env(config.index_dir).model)
         try:
             return _serve(config, opened, config.token.reveal())
         finally:

@@ -16,7 +16,7 @@ import discord
 
 from . import render
 from .replies import NO_MENTIONS, guarded, send_ephemeral
-from .runner import SourceLike
+from index.store import SourceInfo
 
 if TYPE_CHECKING:
     from .client import CitebotBot
@@ -121,24 +121,18 @@ def answer_view(answer_id: str, lang: str, *, with_passages: bool) -> discord.ui
 
 
 def sources_message(
-    sources: Sequence[SourceLike], page: int, lang: str
+    sources: Sequence[SourceInfo], page: int, lang: str
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    """A page of /sources and its ◀/▶ buttons (none when everything fits one page)."""
-    ordered = sort_sources(sources)
-    pages = render.page_count(len(ordered))
+    """A page of /sources (in Store.sources' order, which /source n reads back) and its ◀/▶ buttons."""
+    pages = render.page_count(len(sources))
     page = min(max(page, 1), pages)
-    embed = render.render_sources_page(ordered, page, lang)
+    embed = render.render_sources_page(sources, page, lang)
     if pages == 1:
         return embed, None
     view = discord.ui.View(timeout=None)
     view.add_item(SourcesPageButton(page - 1, "◀", disabled=page == 1))
     view.add_item(SourcesPageButton(page + 1, "▶", disabled=page == pages))
     return embed, view
-
-
-def sort_sources(sources: Sequence[SourceLike]) -> list[SourceLike]:
-    """The order /sources numbers articles in, and /source n reads them back in."""
-    return sorted(sources, key=lambda s: ((s.title or "").casefold(), s.path))
 
 
 DYNAMIC_ITEMS = (PassagesButton, VoteButton, SourcesPageButton)

@@ -303,12 +303,13 @@ class Store:
         return [Sentence(p, s, e, _vec(v)) for p, s, e, v in rows]
 
     def sources(self) -> list[SourceInfo]:
+        """The visible articles, by title (case-insensitively) then path: the order /sources numbers them in."""
         rows = self._all(
             f"""SELECT d.path, d.title, d.url, d.published, d.outlet, d.lang,
                       (SELECT COUNT(*) FROM passages p WHERE p.doc_path = d.path AND p.born <= :g
                        AND (p.dead IS NULL OR p.dead > :g))
                FROM documents d WHERE {_VISIBLE.replace('born', 'd.born').replace('dead', 'd.dead')}
-               ORDER BY d.title""", {"g": self.generation})
+               ORDER BY d.title COLLATE NOCASE, d.path""", {"g": self.generation})
         return [SourceInfo(*r[:6], passages=r[6]) for r in rows]
 
     def document_hashes(self) -> dict[str, str]:

@@ -16,7 +16,7 @@ from index.errors import CitebotError
 
 from .. import render
 from ..replies import NO_MENTIONS, send_ephemeral
-from ..runner import SourceLike
+from index.store import SourceInfo
 
 if TYPE_CHECKING:
     from ..client import CitebotBot
@@ -114,7 +114,7 @@ def safe_filename(name: str) -> str:
     return (stem or "article") + suffix
 
 
-def find_sources(sources: list[SourceLike], wanted: str) -> list[SourceLike]:
+def find_sources(sources: list[SourceInfo], wanted: str) -> list[SourceInfo]:
     """Articles matching by exact path, then by file name, then by title (ignoring case)."""
     wanted = wanted.strip()
     for matches in (

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from .. import render
+from ..answers import question_problem
 from ..cooldown import cooldown_check
 from ..replies import NO_MENTIONS, send_ephemeral
 
@@ -31,12 +32,9 @@ class CiteCog(commands.Cog):
     @app_commands.describe(claim="A statement to find sources for")
     @app_commands.check(cooldown_check)
     async def cite(self, interaction: discord.Interaction[CitebotBot], claim: str) -> None:
-        lang = render.guess_lang(claim)
-        limit = self.bot.config.max_question_chars
-        if not claim.strip():
-            await send_ephemeral(interaction, render.text(lang, "empty_claim"))
-        elif len(claim) > limit:
-            await send_ephemeral(interaction, render.text(lang, "claim_too_long", length=len(claim), limit=limit))
+        problem = question_problem(claim, self.bot.config.max_question_chars, kind="claim")
+        if problem:
+            await send_ephemeral(interaction, problem)
         else:
             await interaction.response.defer(thinking=True)
             await self._send_lookup(interaction, claim, ephemeral=False)

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from .. import render
 from ..replies import NO_MENTIONS
-from ..views import sort_sources, sources_message
+from ..views import sources_message
 
 if TYPE_CHECKING:
     from ..client import CitebotBot
@@ -32,7 +32,7 @@ class SourcesCog(commands.Cog):
     async def source(self, interaction: discord.Interaction[CitebotBot], n: app_commands.Range[int, 1]) -> None:
         await interaction.response.defer(thinking=True)
         lang = render.locale_lang(interaction.locale)
-        ordered = sort_sources(await self.bot.engine.sources())
+        ordered = await self.bot.engine.sources()
         if n > len(ordered):
             await interaction.followup.send(
                 render.text(lang, "source_missing", n=n, count=len(ordered)), allowed_mentions=NO_MENTIONS

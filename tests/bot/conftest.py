@@ -22,6 +22,9 @@ from .engine_double import EngineProxy
 from .fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bot_corpus"
+# Facts of that corpus the scenarios ask about.
+LIBRARY_URL = "https://gazette.example.org/riverside/library-reopens"
+LIBRARY_QUESTION = "When did the Riverside library reopen after the renovation?"
 SCENARIO_TIMEOUT = 30.0
 
 

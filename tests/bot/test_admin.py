@@ -6,6 +6,7 @@ import threading
 
 from bot.cogs.admin import safe_filename
 
+from .conftest import LIBRARY_QUESTION
 from .fake_discord import ADMIN_ID, EPHEMERAL, MANAGE_GUILD, MEMBER_ID
 
 NEW_ARTICLE = b"""---
@@ -95,7 +96,7 @@ def test_ingest_runs_off_the_event_loop_and_answers_keep_flowing(env):
             lambda: env.config.articles_dir.joinpath("lighthouse.md").exists(), what="the upload to be saved"
         )
         (answer,) = await fake.replies(
-            await fake.slash("ask", question="When did the Riverside library reopen after the renovation?")
+            await fake.slash("ask", question=LIBRARY_QUESTION)
         )
         assert "[1]" in answer.message["content"]
         assert not [r for r in fake.for_interaction(ingest) if r.sends_message]
@@ -146,7 +147,7 @@ def test_stats_shows_index_and_feedback_counts(env):
 
     async def scenario(fake, bot):
         await fake.replies(
-            await fake.slash("ask", question="When did the Riverside library reopen after the renovation?")
+            await fake.slash("ask", question=LIBRARY_QUESTION)
         )
         (reply,) = await fake.replies(await fake.slash("admin", subcommand="stats", user=ADMIN_ID))
         fields = {f["name"]: f["value"] for f in reply.message["embeds"][0]["fields"]}

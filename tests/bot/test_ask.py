@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+from .conftest import LIBRARY_QUESTION, LIBRARY_URL
 from .engine_double import make_answer, make_citation
 from .fake_discord import ADMIN_ID, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL
-
-LIBRARY_URL = "https://gazette.example.org/riverside/library-reopens"
-LIBRARY_QUESTION = "When did the Riverside library reopen after the renovation?"
 
 
 def test_ask_defers_then_posts_cited_answer_with_sources_and_buttons(env):

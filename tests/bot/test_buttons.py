@@ -7,10 +7,11 @@ import sqlite3
 
 from bot.feedback import FeedbackStore
 
+from .conftest import LIBRARY_QUESTION
 from .engine_double import make_answer, make_citation
 from .fake_discord import ADMIN_ID, CHANNEL_MESSAGE, EPHEMERAL, MEMBER_ID
 
-QUESTION = "When did the Riverside library reopen after the renovation?"
+QUESTION = LIBRARY_QUESTION
 
 
 async def ask(fake, question=QUESTION):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from .conftest import LIBRARY_URL
 from .engine_double import make_citation
 from .fake_discord import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL
 
-LIBRARY_URL = "https://gazette.example.org/riverside/library-reopens"
 CLAIM = "The Riverside library reopened on June 2 after a renovation."
 
 
@@ -60,3 +60,14 @@ def test_find_sources_on_empty_message_is_refused_politely(env):
         assert reply.message["flags"] & EPHEMERAL and "no text" in reply.message["content"]
 
     env.run(scenario)
+
+
+def test_claim_the_engine_refuses_gets_a_polite_reply_not_an_apology(env, log_errors):
+    """A claim of only zero-width characters passes the bot's own check; the engine's refusal becomes a polite note, logged as no error."""
+
+    async def scenario(fake, bot):
+        (reply,) = await fake.replies(await fake.slash("cite", claim="\u200b\u200b"))
+        assert reply.message["content"].startswith("Please ask a question")
+
+    env.run(scenario)
+    assert env.engine.claims == ["\u200b\u200b"]

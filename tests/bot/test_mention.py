@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .conftest import LIBRARY_QUESTION
 from .engine_double import make_answer, make_citation
 from .fake_discord import BOT_ID, CHANNEL_ID, MEMBER_ID, ROLE_ID
 
-QUESTION = "When did the Riverside library reopen after the renovation?"
+QUESTION = LIBRARY_QUESTION
 HOSTILE = (
     f'On the town forum, an organiser wrote "@everyone the doors open at nine" and tagged the <@&{ROLE_ID}> volunteers.'
 )

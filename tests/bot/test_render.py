@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.render import Reply
-
 from index.store import SourceInfo
 
 from .engine_double import make_answer, make_citation
@@ -109,7 +108,7 @@ def test_abstention_without_message_uses_frame_in_question_language():
     """With no engine message the not-covered frame is in Answer.lang."""
     assert (
         render.render_answer(make_answer([], [], abstained=True, lang="ja"))[0].content
-        == render.TEXT["ja"]["no_coverage"]
+        == "記事にはこの質問への答えが見つかりませんでした。"
     )
     assert (
         render.render_answer(make_answer([], [], abstained=True, lang="en"))[0].content
@@ -172,10 +171,12 @@ def test_stats_embed_keeps_to_25_fields():
     assert len(embed.fields) == 25
 
 
-def test_guess_lang():
-    """Any kana or kanji means Japanese; otherwise English."""
+def test_guess_lang_is_the_engines_rule():
+    """The bot frames refusals in the language the engine would answer in: an English question quoting a kanji name is English."""
+    from index.language import detect_lang
+
     assert render.guess_lang("アラスカ会談はいつ?") == "ja"
-    assert render.guess_lang("When was the summit in 東京?") == "ja"
+    assert render.guess_lang("When was the summit in 東京?") == "en" == detect_lang("When was the summit in 東京?")
     assert render.guess_lang("When was the summit?") == "en"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from index.store import SourceInfo
+
+from .conftest import LIBRARY_URL
 from .fake_discord import DEFERRED_UPDATE
 
 
@@ -82,7 +84,7 @@ def test_source_shows_one_article_details(env):
         (reply,) = await fake.replies(await fake.slash("source", n=int(number)))
         (embed,) = reply.message["embeds"]
         assert embed["title"] == "Riverside Library reopens after two-year renovation"
-        assert embed["url"] == "https://gazette.example.org/riverside/library-reopens"
+        assert embed["url"] == LIBRARY_URL
         fields = {f["name"]: f["value"] for f in embed["fields"]}
         assert fields["Published"] == "2025-06-02" and fields["Outlet"] == "Riverside Gazette"
         assert fields["File"].endswith("riverside_library_en.md") and int(fields["Passages"]) >= 1

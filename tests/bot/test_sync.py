@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .conftest import LIBRARY_QUESTION
 from .fake_discord import GUILD_ID
 
 COMMANDS = {"ask", "cite", "sources", "source", "admin", "Find sources"}
@@ -29,7 +30,7 @@ def test_commands_sync_globally_without_guild_ids(env):
         assert puts == [f"/applications/{bot.application_id}/commands"]
         assert {c["name"] for c in fake.commands[None]} == COMMANDS
         (reply,) = await fake.replies(
-            await fake.slash("ask", question="When did the Riverside library reopen after the renovation?")
+            await fake.slash("ask", question=LIBRARY_QUESTION)
         )
         assert "[1]" in reply.message["content"]
 
