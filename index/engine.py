@@ -10,14 +10,14 @@ from pathlib import Path
 from . import ingest as ingesting
 from .allocator import pin_malloc_thresholds
 from .answer import compose, score_sentences, to_citation
-from .embedding import Embedder, load_embedder
+from .embedding import Embedder, embedder_name, load_embedder
 from .encoding import normalise
-from .errors import EmptyQuestion, ModelMismatch, QuestionTooLong
+from .errors import EmptyQuestion, QuestionTooLong
 from .search import Searcher
+from .settings import EngineSettings
 from .store import SourceInfo, Store
 from .types import Answer, Citation, IngestReport
 
-MAX_QUESTION_CHARS = 2000
 # A passage supports a claim when one of its sentences is at least this close to it
 # (bias-corrected cosine); below it, citation lookup says it found nothing.
 SUPPORT_ABOVE = 0.05
@@ -30,7 +30,8 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 class Engine:
     """Thread-safe: answers may run in many threads while one ingest runs in another."""
 
-    def __init__(self, store: Store, embedder: Embedder):
+    def __init__(self, store: Store, embedder: Embedder, settings: EngineSettings | None = None):
+        self.settings = settings or EngineSettings()
         self.store = store
         self.embedder = embedder
         self.searcher = Searcher(store, embedder)
@@ -39,21 +40,26 @@ class Engine:
         self._cache_lock = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: Path, *, embedder: Embedder | None = None, model: str | None = None,
-             search_files: bool = True) -> "Engine":
-        """search_files=False opens the database alone, for a rebuild of damaged search files."""
+    def open(cls, index_dir: Path, *, embedder: Embedder | None = None, settings: EngineSettings | None = None,
+             search_files: bool = True, create: bool = True) -> "Engine":
+        """search_files=False opens the database alone, for a rebuild of damaged search files;
+        create=False refuses a folder that holds no index instead of making one."""
+        settings = settings or EngineSettings()
         pin_malloc_thresholds()
-        store = Store.open(Path(index_dir), search_files=search_files)
-        # The index names its model: load that one unless the caller insists on another.
-        embedder = embedder or load_embedder(model or store.model)
+        store = Store.open(Path(index_dir), search_files=search_files, create=create,
+                           ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
         try:
-            store.check_model(embedder.name)
-        except ModelMismatch:
+            # The index names its model: load that one unless the caller insists on another, and
+            # compare the names first: loading the wrong model only to refuse it wastes seconds.
+            spec = settings.model or store.model
+            store.check_model(embedder.name if embedder else embedder_name(spec))
+            embedder = embedder or load_embedder(spec, settings.threads)
+            if search_files:
+                store.load_search_files()
+        except BaseException:
             store.close()
             raise
-        if search_files:
-            store.load_search_files()
-        return cls(store, embedder)
+        return cls(store, embedder, settings)
 
     def close(self) -> None:
         self.store.close()
@@ -65,8 +71,8 @@ class Engine:
         text = " ".join(text.split())
         if not text:
             raise EmptyQuestion()
-        if len(text) > MAX_QUESTION_CHARS:
-            raise QuestionTooLong(len(text), MAX_QUESTION_CHARS)
+        if len(text) > self.settings.max_question_chars:
+            raise QuestionTooLong(len(text), self.settings.max_question_chars)
         return text
 
     def ask(self, question: str, k: int = 5) -> Answer:
@@ -105,9 +111,11 @@ class Engine:
         self.store.refresh()
         return self.store.sources()
 
-    def ingest(self, paths: Iterable[Path], progress=None, wait: float = 0.0) -> IngestReport:
+    def ingest(self, paths: Iterable[Path], progress=None, wait: float = 0.0, drop: Iterable[str] = ()) -> IngestReport:
+        """Add new and changed files; `drop` names indexed articles to remove in the same generation."""
         with self._write_lock:
-            return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait)
+            return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait,
+                                    drop=list(drop))
 
     def remove(self, path: str) -> bool:
         """Remove an article by its path (as listed by sources) or by its exact title."""

@@ -44,3 +44,36 @@ class DamagedFile(IndexCorrupt):
 
 class IndexLocked(CitebotError):
     """Another ingest holds the index's write lock."""
+
+
+class ConfigError(CitebotError):
+    """A setting (an environment variable, `.env`, or a command-line option) is wrong."""
+
+    def __init__(self, setting: str, value: str | None, problem: str, fix: str):
+        shown = "" if value is None else (f" {value}" if setting.startswith("--") else f"={value}")
+        super().__init__(f"{setting}{shown} {problem}; {fix}")
+        self.setting, self.value, self.problem, self.fix = setting, value, problem, fix
+
+
+class NoIndex(CitebotError):
+    """A folder holds no citebot index (and the command would not create one), or cannot hold one."""
+
+    def __init__(self, directory, problem: str = "holds no citebot index"):
+        super().__init__(f"{directory} {problem}")
+        self.directory, self.problem = directory, problem
+
+
+class IndexReadOnly(CitebotError):
+    """The index can be read but not written (no write permission, or a read-only file system)."""
+
+    def __init__(self, directory):
+        super().__init__(f"the index in {directory} is read-only: citebot can answer from it but not change it")
+        self.directory = directory
+
+
+class ModelUnavailable(CitebotError):
+    """The embedding model named is neither bundled, a local folder, cached, nor reachable."""
+
+    def __init__(self, model: str, reason: str):
+        super().__init__(f"the embedding model {model!r} cannot be loaded: {reason}")
+        self.model, self.reason = model, reason

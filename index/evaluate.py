@@ -54,7 +54,7 @@ class QuestionFileError(CitebotError, ValueError):
     """A questions file line is not a valid question; the message names the line."""
 
     def __init__(self, path: str, line: int, reason: str):
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
         self.path = path
         self.line = line
         self.reason = reason
@@ -115,7 +115,11 @@ def _parse_question(obj: object) -> Question:
 def load_questions(path: str | Path) -> list[Question]:
     """Read a questions.jsonl; blank lines are skipped, a bad line raises QuestionFileError."""
     questions: list[Question] = []
-    with open(path, encoding="utf-8") as f:
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise QuestionFileError(str(path), 0, f"cannot be read ({e.strerror or e})") from None
+    with f:
         for number, line in enumerate(f, start=1):
             if not line.strip():
                 continue

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,13 @@ OFFSET_PASSAGES = 20_000
 EMBED_BATCH = 64
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
+log = logging.getLogger(__name__)
 
 
 def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Progress | None = None,
-           wait: float = 0.0) -> IngestReport:
-    """Add new and changed files, skip unchanged ones, and drop files gone from the folders given."""
+           wait: float = 0.0, drop: Iterable[str] = ()) -> IngestReport:
+    """Add new and changed files, skip unchanged ones, and drop files gone from the folders given
+    (and the articles `drop` names)."""
     paths = [Path(p) for p in paths]
     report = IngestReport()
     files: list[Path] = []
@@ -41,6 +44,10 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
             files.append(path)
     with store.writer(embedder.name, embedder.dim, wait=wait) as w:
         known = store.document_hashes()
+        for doc_path in drop:
+            if w.remove(doc_path):
+                report.removed.append(doc_path)
+                known.pop(doc_path, None)
         batch = _Batch(w, embedder, report)
         for i, path in enumerate(files):
             if progress:
@@ -126,14 +133,23 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
             report.unchanged.append(key)
             return
         doc = load_document(path, data)
+        chunks = chunk_document(doc)
     except LoadError as exc:
         report.skipped.append((str(path), exc.reason))
         return
-    chunks = chunk_document(doc)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not cost the others their ingest
+        log.warning("skipped %s: unexpected error while reading it", path, exc_info=True)
+        report.skipped.append((str(path), f"unexpected error ({type(exc).__name__}: {_first_line(exc)})"))
+        return
     if not chunks:
         report.skipped.append((str(path), "no text to index"))
         return
     batch.add(_Pending(doc, digest, key, key in known, chunks, _embed_texts(doc, chunks)))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else "no message"
 
 
 def _embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:

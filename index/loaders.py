@@ -58,8 +58,9 @@ def load_document(path: Path, data: bytes | None = None) -> Document:
 def iter_article_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Yield (file, None) for each article file under `paths`, (path, reason) for each problem.
 
-    Folders are walked in name order, hidden entries are skipped, unsupported files inside
-    folders are ignored silently, and each real folder/file is visited once so symlink loops end.
+    Folders are walked in name order, hidden entries are skipped, files of unsupported types are
+    reported (so a folder's summary accounts for every file in it), and each real folder/file is
+    visited once so symlink loops end.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [Path(paths)]  # one path given bare: iterating a str would walk its characters
@@ -92,8 +93,7 @@ def _walk(path: Path, seen: set[tuple[int, int]], named: bool) -> Iterator[tuple
         seen.add(identity)
         yield from _walk_folder(path, seen)
     elif not supported:
-        if named:
-            yield path, f"unsupported file type {_describe_suffix(path)}"
+        yield path, f"unsupported file type {_describe_suffix(path)}"
     elif not stat.S_ISREG(info.st_mode):
         yield path, "not a regular file"  # a FIFO named .txt would block a reader forever
     elif identity not in seen:

@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import decode_reference, encode_reference
-from .errors import DamagedFile, IndexCorrupt, IndexLocked, ModelMismatch
+from .errors import DamagedFile, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch, NoIndex
 from .lexical import BM25
+from .settings import ANN_THRESHOLD
 from .types import Passage
 
 SCHEMA_VERSION = 1
@@ -69,7 +70,6 @@ _PASSAGE_COLS = 'id, doc_path, text, start, "end", title, section, url, source, 
 #    of the exact top-10 (nlist/16: 0.952, nlist/4: 0.998);
 #  - float16 costs nothing measurable (exact search over fp16 vectors: recall@10 0.998) and halves
 #    the memory: 1M vectors take ~0.8 GB instead of 1.5 GB (HNSW's graph would add ~0.27 GB).
-ANN_THRESHOLD = 50_000
 IVF_LISTS_PER_SQRT_N = 4
 IVF_PROBE_SHARE = 8  # nprobe = nlist // IVF_PROBE_SHARE (at least 8 lists)
 IVF_TRAIN_PER_LIST = 40  # k-means training sample: vectors per list
@@ -77,20 +77,13 @@ IVF_TRAIN_PER_LIST = 40  # k-means training sample: vectors per list
 _STREAM_ROWS = 20_000
 
 
-def ann_threshold() -> int:
-    """Vectors per language index above which it is approximate (CITEBOT_ANN_THRESHOLD overrides)."""
-    env = os.environ.get("CITEBOT_ANN_THRESHOLD")
-    return int(env) if env else ANN_THRESHOLD
-
-
 def ivf_lists(n: int) -> int:
     return max(1, min(int(IVF_LISTS_PER_SQRT_N * n ** 0.5), n // 39))
 
 
-def ivf_nprobe(nlist: int) -> int:
+def ivf_nprobe(nlist: int, override: int | None = None) -> int:
     """Lists a search scans (CITEBOT_IVF_NPROBE overrides): recall@10 >= 0.95 needs about an eighth."""
-    env = os.environ.get("CITEBOT_IVF_NPROBE")
-    return min(nlist, int(env) if env else max(8, nlist // IVF_PROBE_SHARE))
+    return min(nlist, override or max(8, nlist // IVF_PROBE_SHARE))
 
 
 @dataclass(frozen=True)
@@ -140,7 +133,7 @@ class Snapshot:
     model: str | None = None
     dim: int = 0
     lang_offsets: dict[str, float] = field(default_factory=dict)
-    dense: Mapping[str, object] = field(default_factory=lambda: _DenseIndexes({}, Path()))
+    dense: Mapping[str, object] = field(default_factory=lambda: _DenseIndexes({}, Path(), None))
     lexical: BM25 | None = None
     # The calibration's reference sentences embedded as passages (None: index from before they were stored).
     reference: dict[str, np.ndarray] | None = None
@@ -151,6 +144,26 @@ def _connect(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     return con
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes. A WAL database needs its -shm file to read; when the folder
+    is read-only and no writer left one, only an immutable open works (nobody can write it anyway)."""
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=30, check_same_thread=False,
+                              isolation_level=None)
+        try:
+            con.execute("SELECT COUNT(*) FROM meta").fetchone()
+            return con
+        except sqlite3.OperationalError:
+            con.close()
+            if flags.endswith("immutable=1"):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _writable(directory: Path, db_path: Path) -> bool:
+    return os.access(directory, os.W_OK) and (not db_path.exists() or os.access(db_path, os.W_OK))
 
 
 def _passage(row: tuple) -> Passage:
@@ -164,9 +177,14 @@ def _vec(blob: bytes) -> np.ndarray:
 class Store:
     """Read side of an index directory. Safe to share between threads."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, ann_threshold: int = ANN_THRESHOLD, ivf_nprobe: int | None = None):
         self.directory = Path(directory)
         self.db_path = self.directory / DB_NAME
+        # Vectors per language past which a new dense index is approximate, and the lists an IVF
+        # search scans (None: an eighth of them).
+        self.ann_threshold = ann_threshold
+        self.ivf_nprobe = ivf_nprobe
+        self.read_only = False
         self._con = None
         self.snapshot = Snapshot()
         # Read the FAISS files when the generation is loaded (serving) rather than on first use.
@@ -181,15 +199,31 @@ class Store:
     lexical = property(lambda self: self.snapshot.lexical)
 
     @classmethod
-    def open(cls, directory: Path, *, search_files: bool = True) -> "Store":
-        """Open an existing index (or an empty one).
+    def open(cls, directory: Path, *, search_files: bool = True, create: bool = True,
+             ann_threshold: int = ANN_THRESHOLD, ivf_nprobe: int | None = None) -> "Store":
+        """Open an index; create=True makes an empty one where there is none.
 
-        search_files=False reads only the database, for `ingest --rebuild` to rewrite damaged files."""
-        store = cls(directory)
-        store.directory.mkdir(parents=True, exist_ok=True)
+        search_files=False reads only the database, for `ingest --rebuild` to rewrite damaged files.
+        A folder citebot may not write to is opened read-only: it answers, and refuses writes."""
+        store = cls(directory, ann_threshold, ivf_nprobe)
+        if store.directory.exists() and not store.directory.is_dir():
+            raise NoIndex(store.directory, "is a file, not a folder")
+        if not store.db_path.exists():
+            if not create:
+                raise NoIndex(store.directory)
+            try:
+                store.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise NoIndex(store.directory, f"cannot be created ({exc.strerror or exc})") from None
+        store.read_only = not _writable(store.directory, store.db_path)
         with store._database_errors():
-            store._con = _connect(store.db_path)
-            store._con.executescript(_SCHEMA)
+            if store.read_only:
+                if not store.db_path.exists():
+                    raise NoIndex(store.directory, "cannot be created (no write permission)")
+                store._con = _connect_read_only(store.db_path)
+            else:
+                store._con = _connect(store.db_path)
+                store._con.executescript(_SCHEMA)
         store._load(search_files)
         return store
 
@@ -263,7 +297,7 @@ class Store:
         else:  # written before the languages were recorded
             paths = {lang: p for lang in LANGS if (p := self.directory / f"dense-{lang}-{generation}.faiss").exists()}
         # Read lazily: listing sources must not import faiss. A query opens them all anyway.
-        dense = _DenseIndexes(paths, self.directory)
+        dense = _DenseIndexes(paths, self.directory, self.ivf_nprobe)
         if self._eager:
             dense.load()
         try:
@@ -331,6 +365,8 @@ class Store:
     @contextmanager
     def writer(self, model: str, dim: int, wait: float = 0.0) -> Iterator["Writer"]:
         """Exclusive write access; the new generation becomes visible only if the block completes."""
+        if self.read_only:
+            raise IndexReadOnly(self.directory)
         lock = open(self.directory / "write.lock", "a+")
         deadline = time.monotonic() + wait
         while True:
@@ -486,7 +522,7 @@ class Writer:
         n = self.count(lang)
         if not n:
             return False
-        index = _new_dense_index(self.dim, n)
+        index = _new_dense_index(self.dim, n, self.store.ann_threshold, self.store.ivf_nprobe)
         # k-means and IVF assignment are parallel; a reader in this process may have left FAISS at one thread.
         faiss.omp_set_num_threads(os.cpu_count() or 1)
         try:
@@ -535,26 +571,27 @@ def _blobs(blobs: Iterable[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), dtype=np.float32)
 
 
-def _new_dense_index(dim: int, n: int):
+def _new_dense_index(dim: int, n: int, threshold: int, nprobe: int | None):
     """Exact search while small, an IVF over float16 vectors past the threshold (see ANN_THRESHOLD)."""
     import faiss
 
-    if n <= ann_threshold():
+    if n <= threshold:
         return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
     nlist = ivf_lists(n)
     # The IVF keeps the passage ids itself: no IDMap wrapper (and no id -> position table) needed.
     ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_fp16,
                                         faiss.METRIC_INNER_PRODUCT)
-    ivf.nprobe = ivf_nprobe(nlist)
+    ivf.nprobe = ivf_nprobe(nlist, nprobe)
     return ivf
 
 
 class _DenseIndexes(Mapping):
     """lang -> FAISS index of one generation, each read from disk on first use."""
 
-    def __init__(self, paths: dict[str, Path], directory: Path):
+    def __init__(self, paths: dict[str, Path], directory: Path, nprobe: int | None):
         self._paths = paths
         self._directory = directory
+        self._nprobe = nprobe
         self._loaded: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -565,7 +602,7 @@ class _DenseIndexes(Mapping):
             with self._lock:
                 index = self._loaded.get(lang)
                 if index is None:
-                    index = self._loaded[lang] = _read_faiss(path, self._directory)
+                    index = self._loaded[lang] = _read_faiss(path, self._directory, self._nprobe)
         return index
 
     def __iter__(self) -> Iterator[str]:
@@ -589,7 +626,7 @@ def _write_faiss(index, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _read_faiss(path: Path, directory: Path):
+def _read_faiss(path: Path, directory: Path, nprobe: int | None):
     import faiss
 
     # One query at a time gains nothing from OpenMP, and its spinning threads fight the
@@ -603,7 +640,7 @@ def _read_faiss(path: Path, directory: Path):
     ivf = faiss.try_extract_index_ivf(index)
     if ivf is not None:
         # The search-time breadth is a reader's setting: recall@10 >= 0.95 needs about nlist/8.
-        ivf.nprobe = ivf_nprobe(ivf.nlist)
+        ivf.nprobe = ivf_nprobe(ivf.nlist, nprobe)
     return index
 
 

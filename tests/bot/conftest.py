@@ -60,7 +60,6 @@ def config(tmp_path: Path) -> BotConfig:
         guild_ids=(GUILD_ID,),
         index_dir=tmp_path / "index",
         feedback_db=tmp_path / "feedback.sqlite3",
-        max_question_chars=500,
         cooldown_seconds=0,
     )
 

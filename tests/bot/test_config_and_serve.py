@@ -95,3 +95,53 @@ def fake_discord_in_thread() -> Iterator[FakeDiscord]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+@pytest.mark.parametrize("values, variable", [
+    ({"DISCORD_GUILD_IDS": "12,abc"}, "DISCORD_GUILD_IDS"),
+    ({"CITEBOT_MAX_QUESTION_CHARS": "lots"}, "CITEBOT_MAX_QUESTION_CHARS"),
+    ({"CITEBOT_COOLDOWN_SECONDS": "-1"}, "CITEBOT_COOLDOWN_SECONDS"),
+    ({"DISCORD_GATEWAY_URL": "gateway.example"}, "DISCORD_GATEWAY_URL"),
+    ({"DISCORD_API_BASE": "ftp://x"}, "DISCORD_API_BASE"),
+    ({"CITEBOT_FEEDBACK_DB": "{tmp}"}, "CITEBOT_FEEDBACK_DB"),
+    ({"CITEBOT_FEEDBACK_DB": "{tmp}/missing/feedback.sqlite"}, "CITEBOT_FEEDBACK_DB"),
+])
+def test_citebot_serve_with_a_bad_setting_is_one_line(tmp_path, monkeypatch, capsys, values, variable):
+    """`citebot serve` with a malformed setting exits 2 with one line naming it, before any model or Discord."""
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.setenv("CITEBOT_INDEX_DIR", str(tmp_path / "index"))
+    for key, value in values.items():
+        monkeypatch.setenv(key, value.format(tmp=tmp_path))
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot: error: ") and variable in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "index").exists()
+
+
+def test_serve_with_an_unreachable_gateway_is_one_line(capsys, config, engine):
+    """A gateway nobody listens on ends serve() with one line naming DISCORD_GATEWAY_URL, no traceback."""
+    with fake_discord_in_thread() as fake:
+        dead = replace(config, api_base=fake.api_base, gateway_url="ws://127.0.0.1:9/gateway")
+        assert serve(dead, engine=engine) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the Discord gateway at ws://127.0.0.1:9/gateway" in err and "DISCORD_GATEWAY_URL" in err
+    assert "Traceback" not in err and "sequence" not in err
+
+
+def test_serve_logs_its_index_and_warns_when_empty(tmp_path, caplog):
+    """serve() names the index it serves and its article count, and warns when the index is empty;
+    library start-up chatter (FAISS CPU probing, voice support) stays below INFO."""
+    import logging
+
+    config = BotConfig(token=Secret("x"), index_dir=tmp_path / "index", feedback_db=tmp_path / "fb.sqlite",
+                       api_base="http://127.0.0.1:9/api/v10", gateway_url="ws://127.0.0.1:9/gw")
+    with caplog.at_level(logging.DEBUG):
+        assert serve(config) == 1
+    messages = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert any(level == logging.INFO and f"serving the index in {tmp_path / 'index'}: 0 articles" in m
+               for level, m in messages)
+    assert any(level == logging.WARNING and "is empty" in m for level, m in messages)
+    assert not any(level >= logging.INFO and ("voice will NOT" in m or "Loading faiss" in m) for level, m in messages)

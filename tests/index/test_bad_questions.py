@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from index.encoding import normalise
-from index.engine import MAX_QUESTION_CHARS, Engine
+from index.engine import Engine
+from index.settings import MAX_QUESTION_CHARS
 from index.errors import EmptyQuestion, QuestionTooLong
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,7 +23,8 @@ QUESTIONS = [
     pytest.param("a" * 10_000, QuestionTooLong, id="10000-chars"),
     pytest.param("会談" * 5_000, QuestionTooLong, id="10000-chars-ja"),
     pytest.param("アラスカ会談はいつ?" + "。" * (MAX_QUESTION_CHARS - 10), None, id="exactly-at-the-limit"),
-    pytest.param("x" * 600, None, id="one-600-char-word"),
+    pytest.param("x" * 450, None, id="one-450-char-word"),
+    pytest.param("x" * 600, QuestionTooLong, id="one-600-char-word"),
     pytest.param("😀🎉🔥", None, id="emoji-only"),
     pytest.param("👨‍👩‍👧‍👦👍🏽🇯🇵", None, id="emoji-zwj-flags"),
     pytest.param("?!。、…「」", None, id="punctuation-only"),

@@ -441,13 +441,14 @@ def test_any_text_loads_or_raises_load_error(tmp_path_factory: pytest.TempPathFa
 
 
 def test_iter_article_files_sorted_and_filtered(tmp_path: Path) -> None:
-    """Folders are walked in name order; hidden entries and unsupported files inside folders are skipped."""
+    """Folders are walked in name order; hidden entries are passed over, files of other types reported as unsupported."""
     for rel in ["b.txt", "a.md", "sub/c.html", "sub/d.HTM", "notes.csv", ".hidden.txt", ".git/e.txt", "sub/.cache/f.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     found = list(iter_article_files([tmp_path]))
     assert [(p.relative_to(tmp_path).as_posix(), reason) for p, reason in found] == [
-        ("a.md", None), ("b.txt", None), ("sub/c.html", None), ("sub/d.HTM", None)]
+        ("a.md", None), ("b.txt", None), ("notes.csv", "unsupported file type .csv"), ("sub/c.html", None),
+        ("sub/d.HTM", None)]
 
 
 def test_iter_article_files_accepts_a_bare_path(tmp_path: Path) -> None:

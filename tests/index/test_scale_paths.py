@@ -13,6 +13,7 @@ import pytest
 from index import ingest as ingesting
 from index.engine import Engine
 from index.lexical import BM25
+from index.settings import EngineSettings
 from index.store import NewPassage, Store, ivf_nprobe
 from index.types import Block, Document
 
@@ -54,8 +55,7 @@ def _passage(text: str, vec, lang: str = "en") -> NewPassage:
 
 def test_ivf_is_chosen_past_the_threshold_and_still_finds_the_passage(tmp_path, embedder, monkeypatch):
     """With a tiny threshold the dense indexes are IVF over fp16 vectors with nprobe set, and answers stay right."""
-    monkeypatch.setenv("CITEBOT_ANN_THRESHOLD", "1")
-    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng = Engine.open(tmp_path / "index", embedder=embedder, settings=EngineSettings(ann_threshold=1))
     eng.ingest([_write(tmp_path / "articles", ARTICLES)])
     import faiss
 
@@ -194,11 +194,10 @@ def test_vectors_stream_in_batches_and_sample_evenly(tmp_path, monkeypatch):
 
 def test_ivf_over_many_vectors_trains_and_finds_near_duplicates(tmp_path, monkeypatch):
     """Past the threshold a multi-list IVF is trained from a sample and finds each passage by its own vector."""
-    monkeypatch.setenv("CITEBOT_ANN_THRESHOLD", "100")
     rng = np.random.default_rng(1)
     centres = rng.standard_normal((20, 16))
     vecs = [centres[i % 20] + 0.05 * rng.standard_normal(16) for i in range(2000)]
-    store = Store.open(tmp_path / "index")
+    store = Store.open(tmp_path / "index", ann_threshold=100)
     with store.writer("test-model", 16) as w:
         w.put_many([(_doc(f"/d{i}", f"doc {i}"), f"h{i}", [_passage(f"doc {i}", v)]) for i, v in enumerate(vecs)])
     import faiss
