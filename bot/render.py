@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import discord
 
-from index.language import detect_lang
-from index.store import SourceInfo
+from index.text.language import detect_lang
+from index.store.database import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
 

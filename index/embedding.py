@@ -8,8 +8,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from .errors import ModelUnavailable
-from .settings import DEFAULT_MODEL, default_threads
+from index.errors import ModelUnavailable
+from index.settings import DEFAULT_MODEL, default_threads
 
 # Query/passage prompts of models whose cards ask for them. A model that is not listed
 # gets the prompts saved in its own sentence-transformers config, if any.

@@ -7,16 +7,16 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import ingest as ingesting
-from .allocator import pin_malloc_thresholds
-from .answer import compose, score_sentences, to_citation
-from .embedding import Embedder, embedder_name, load_embedder
-from .encoding import normalise
-from .errors import EmptyQuestion, QuestionTooLong
-from .search import Searcher
-from .settings import EngineSettings
-from .store import SourceInfo, Store
-from .types import Answer, Citation, IngestReport
+from index.ingest import pipeline as ingesting
+from index.allocator import pin_malloc_thresholds
+from index.answer.compose import compose, score_sentences, to_citation
+from index.embedding import Embedder, embedder_name, load_embedder
+from index.ingest.decoding import clean_text
+from index.errors import EmptyQuestion, QuestionTooLong
+from index.answer.ranking import Searcher
+from index.settings import EngineSettings
+from index.store.database import SourceInfo, Store
+from index.types import Answer, Citation, IngestReport
 
 # A passage supports a claim when one of its sentences is at least this close to it
 # (bias-corrected cosine); below it, citation lookup says it found nothing.
@@ -67,7 +67,7 @@ class Engine:
     def _clean(self, text: str) -> str:
         # Lone surrogates (argv bytes that were not UTF-8) cannot be encoded for the model or
         # printed; zero-width and control characters carry nothing to search for.
-        text = _SURROGATES.sub("", normalise(text or ""))
+        text = _SURROGATES.sub("", clean_text(text or ""))
         text = " ".join(text.split())
         if not text:
             raise EmptyQuestion()

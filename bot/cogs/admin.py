@@ -16,7 +16,7 @@ from index.errors import CitebotError
 
 from .. import render
 from ..replies import NO_MENTIONS, send_ephemeral
-from index.store import SourceInfo
+from index.store.database import SourceInfo
 
 if TYPE_CHECKING:
     from ..client import CitebotBot

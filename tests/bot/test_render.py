@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.render import Reply
-from index.store import SourceInfo
+from index.store.database import SourceInfo
 
 from .engine_double import make_answer, make_citation
 
@@ -173,7 +173,7 @@ def test_stats_embed_keeps_to_25_fields():
 
 def test_guess_lang_is_the_engines_rule():
     """The bot frames refusals in the language the engine would answer in: an English question quoting a kanji name is English."""
-    from index.language import detect_lang
+    from index.text.language import detect_lang
 
     assert render.guess_lang("アラスカ会談はいつ?") == "ja"
     assert render.guess_lang("When was the summit in 東京?") == "en" == detect_lang("When was the summit in 東京?")

@@ -1,8 +1,8 @@
 """Choosing answer sentences: the best one, close runners-up, and the other half of a two-part question."""
 import numpy as np
 
-from index.answer import COVER_MARGIN, SENTENCE_MARGIN, Scored, choose
-from index.store import Sentence
+from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, Scored, choose
+from index.store.database import Sentence
 from index.types import Hit, Passage
 
 
@@ -47,9 +47,9 @@ def test_sentence_beyond_the_cover_margin_stays_out():
 
 def test_why_question_prefers_a_sentence_that_states_a_reason():
     """For a "why" question, a sentence giving a reason outscores an equally similar one that doesn't."""
-    from index.answer import score_sentences
-    from index.search import Query, Ranking
-    from index.store import Snapshot
+    from index.answer.compose import score_sentences
+    from index.answer.ranking import Query, Ranking
+    from index.store.database import Snapshot
 
     q = Query("Why did he resign?", "en", np.zeros(4, np.float32), ["resign"])
     plain = _scored("He resigned on Sunday evening.", 0.1)
@@ -61,9 +61,10 @@ def test_why_question_prefers_a_sentence_that_states_a_reason():
 
 def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise():
     """"What kind of stores…?": the sentence naming stores beats a more similar one that only restates the premise."""
-    from index.answer import ASKED_BONUS, _score_sentence
-    from index.search import Query
-    from index.tokenize import asked_terms, query_terms
+    from index.answer.compose import ASKED_BONUS, _score_sentence
+    from index.answer.ranking import Query
+    from index.answer.question import asked_terms
+    from index.text.terms import query_terms
 
     question = "What kind of stores can buy the released rice?"
     q = Query(question, "en", np.zeros(4, np.float32), query_terms(question))
@@ -95,8 +96,8 @@ def test_question_about_something_the_articles_never_mention_abstains(tmp_path, 
 
 def test_count_question_wants_a_number_with_its_counter():
     """何冊/何位/いくら match only a number with that counter (約3万冊, 2位, 1,000円); 何度も is no question."""
-    from index.answer import _count_cue
-    from index.search import Query
+    from index.answer.compose import _count_cue
+    from index.answer.ranking import Query
 
     def cue(text):
         return _count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
@@ -109,7 +110,7 @@ def test_count_question_wants_a_number_with_its_counter():
 
 def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, embedder):
     """A Japanese 何人/何発 question is answered only when a nearby sentence gives that count."""
-    from index.answer import NO_COUNT
+    from index.answer.compose import NO_COUNT
     from index.engine import Engine
 
     folder = tmp_path / "a"
@@ -128,8 +129,8 @@ def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, em
 
 def test_a_question_heading_is_never_an_answer_sentence():
     """A sentence that is itself a question (a matome sub-heading like 「なぜ退任したの？」) is not scored as an answer."""
-    from index.answer import _score_sentence
-    from index.search import Query
+    from index.answer.compose import _score_sentence
+    from index.answer.ranking import Query
 
     q = Query("Why did the coach resign?", "en", np.zeros(4, np.float32), ["coach", "resign"])
     heading = _scored("Why did the coach resign?", 0.2)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.encoding import normalise
+from index.ingest.decoding import clean_text
 from index.engine import Engine
 from index.settings import MAX_QUESTION_CHARS
 from index.errors import EmptyQuestion, QuestionTooLong
@@ -70,7 +70,7 @@ def engine(tmp_path_factory, embedder):
 
 def _visible(text: str) -> str:
     """The question as the engine keeps it: no invisible characters, no lone surrogates."""
-    return " ".join("".join(c for c in normalise(text) if not 0xD800 <= ord(c) <= 0xDFFF).split())
+    return " ".join("".join(c for c in clean_text(text) if not 0xD800 <= ord(c) <= 0xDFFF).split())
 
 
 def _check_answer(engine: Engine, question: str, answer) -> None:

@@ -1,5 +1,5 @@
 """Chunking: sentence boundaries, passage sizes, and block boundaries."""
-from index.chunking import MAX_CHARS, chunk_block, chunk_document, split_sentences
+from index.ingest.chunking import MAX_CHARS, chunk_block, chunk_document, split_sentences
 from index.types import Block, Document
 
 

@@ -5,8 +5,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import MAX_CHARS, chunk_document, split_sentences
-from index.ingest import build_passages
+from index.ingest.chunking import MAX_CHARS, chunk_document, split_sentences
+from index.ingest.pipeline import build_passages
 from index.types import Block, Document
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

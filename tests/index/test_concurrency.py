@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import index.store as store_module
+import index.store.database as store_module
 from index.engine import Engine
 from index.errors import IndexLocked
 
@@ -273,7 +273,7 @@ def test_twenty_query_threads_share_one_tokenizer_dictionary():
     script = """
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from index.tokenize import query_terms
+from index.text.terms import query_terms
 
 def rss():
     return {k: int(v.split()[0]) // 1024 for k, _, v in (l.partition(":") for l in open("/proc/self/status"))

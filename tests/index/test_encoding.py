@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.encoding import decode, normalise
+from index.ingest.decoding import clean_text, decode
 from index.errors import LoadError
 
 JA = "駅前の図書館で本を借りた。新しい橋が完成した。"  # also "decodes" as CP932 when EUC-JP encoded
@@ -60,7 +60,7 @@ def test_newlines_normalised() -> None:
 def test_zero_width_and_control_characters_stripped() -> None:
     """Zero-width characters and controls other than \\n and \\t are removed."""
     raw = "ア\u200bラ\u200cス\u200dカ\u2060\ufeff\x07\tタブ\x0b\n"
-    assert normalise(raw) == "アラスカ\tタブ\n"
+    assert clean_text(raw) == "アラスカ\tタブ\n"
 
 
 def test_png_renamed_to_txt_rejected() -> None:

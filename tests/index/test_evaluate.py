@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import (
+from index.evaluation.scoring import (
     ANSWERED_UNANSWERABLE,
     BAR,
     NOT_IN_ANSWER,
@@ -17,7 +17,7 @@ from index.evaluate import (
     QuestionFileError,
     format_report,
     load_questions,
-    normalize,
+    comparable,
     passes,
     score,
 )
@@ -140,7 +140,7 @@ def test_load_questions_names_the_bad_line(tmp_path: Path):
 
 def test_normalize_is_nfkc_without_whitespace():
     """Full-width forms fold to ASCII and every kind of whitespace disappears."""
-    assert normalize("２０２５年\n１０月　６日 ＡＢ") == "2025年10月6日AB"
+    assert comparable("２０２５年\n１０月　６日 ＡＢ") == "2025年10月6日AB"
 
 
 def test_overall_measures_and_denominators(report):

@@ -1,7 +1,7 @@
 """BM25 scoring and its files on disk."""
 import numpy as np
 
-from index.lexical import BM25
+from index.store.lexical import BM25
 
 
 def test_rarer_and_repeated_terms_score_higher(tmp_path):

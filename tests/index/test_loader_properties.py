@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.loaders import _load_txt
+from index.ingest.loaders.plain import load_txt
 from index.types import Block
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,7 +95,7 @@ def _block_at(blocks: tuple[Block, ...], start: int, end: int) -> Block:
 def test_matome_blocks_are_ordered_in_range_and_non_overlapping(generated):
     """Every generated matome post loads as 'matome' with ordered, trimmed, non-overlapping blocks in range."""
     text, _ = generated
-    doc = _load_txt("/m.txt", text)
+    doc = load_txt("/m.txt", text)
     assert doc.format == "matome" and doc.text == text
     _ordered(text, doc.blocks)
 
@@ -105,7 +105,7 @@ def test_matome_blocks_are_ordered_in_range_and_non_overlapping(generated):
 def test_each_checkmark_line_lies_in_a_block_citing_the_exact_url(generated):
     """Each ✅ line is inside one block whose source_url is its URL up to the first non-URL character."""
     text, post = generated
-    doc = _load_txt("/m.txt", text)
+    doc = load_txt("/m.txt", text)
     cursor = 0
     for quote in post.quotes:
         blocks = set()
@@ -125,7 +125,7 @@ def test_each_checkmark_line_lies_in_a_block_citing_the_exact_url(generated):
 def test_text_glued_after_a_url_is_page_text_without_a_source(generated):
     """Commentary run straight into a URL is kept, in a block of its own with no source."""
     text, post = generated
-    doc = _load_txt("/m.txt", text)
+    doc = load_txt("/m.txt", text)
     cursor = 0
     for quote in post.quotes:
         url_end = text.index(quote["url"], cursor) + len(quote["url"])
@@ -141,7 +141,7 @@ def test_text_glued_after_a_url_is_page_text_without_a_source(generated):
 def test_only_headings_and_page_markers_fall_outside_blocks(generated):
     """No prose is lost: the only non-blank lines outside every block are section headings and the next-page marker."""
     text, post = generated
-    doc = _load_txt("/m.txt", text)
+    doc = load_txt("/m.txt", text)
     outside, cursor = [], 0
     for b in doc.blocks:
         outside.append(text[cursor:b.start])

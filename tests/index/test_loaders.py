@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.errors import LoadError
-from index.loaders import iso_date, iter_article_files, load_document, short_outlet
+from index.ingest.files import iter_article_files
+from index.ingest.loaders import load_document
+from index.ingest.loaders.common import iso_date, short_outlet
 from index.types import Block, Document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"

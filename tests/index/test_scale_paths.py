@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import ingest as ingesting
+from index.ingest import pipeline as ingesting
 from index.engine import Engine
-from index.lexical import BM25
+from index.store.lexical import BM25
 from index.settings import EngineSettings
-from index.store import NewPassage, Store, ivf_nprobe
+from index.store.database import NewPassage, Store, ivf_nprobe
 from index.types import Block, Document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def test_ingest_embeds_across_documents_in_batches(tmp_path, embedder):
     ingesting.ingest(store, Counting(), [folder])
     corpus_calls = calls[:-2]  # the last two embed the calibration's reference passages
     assert len(corpus_calls) < len(ARTICLES)
-    from index.loaders import load_document
+    from index.ingest.loaders import load_document
 
     doc = load_document(folder / "tram.txt")
     expected = ingesting.build_passages(doc, embedder)[0].vector
@@ -178,7 +178,7 @@ def test_cli_help_and_sources_start_without_the_model_or_faiss(tmp_path, embedde
 
 def test_vectors_stream_in_batches_and_sample_evenly(tmp_path, monkeypatch):
     """Passage vectors read in several small batches come back whole; a limit gives an even sample."""
-    import index.store as store_module
+    import index.store.database as store_module
 
     monkeypatch.setattr(store_module, "_STREAM_ROWS", 2)
     store = Store.open(tmp_path / "index")

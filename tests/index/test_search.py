@@ -1,5 +1,5 @@
 """Ranking: BM25 reorders passages within the question's language, never across languages."""
-from index.search import _within_language
+from index.answer.ranking import _within_language
 from index.types import Hit, Passage
 
 

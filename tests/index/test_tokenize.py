@@ -1,5 +1,6 @@
 """Lexical terms: Japanese morphemes and English words."""
-from index.tokenize import asked_terms, focus_terms, query_terms, terms
+from index.answer.question import asked_terms, focus_terms
+from index.text.terms import query_terms, terms
 
 
 def test_japanese_text_yields_content_morphemes_without_particles():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .types import Block, Document
+from index.types import Block, Document
 
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.

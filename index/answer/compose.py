@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .search import Query, Ranking, Searcher
-from .store import Sentence
-from .tokenize import asked_terms, focus_terms, terms
-from .types import Answer, AnswerSentence, Citation, Hit
+from index.answer.ranking import Query, Ranking, Searcher
+from index.store.database import Sentence
+from index.answer.question import asked_terms, focus_terms
+from index.text.terms import terms
+from index.types import Answer, AnswerSentence, Citation, Hit
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5

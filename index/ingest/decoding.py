@@ -1,4 +1,4 @@
-"""Bytes -> clean text: detect the encoding of an article file and normalise what it decodes to.
+"""Bytes -> clean text: detect the encoding of an article file and clean_text what it decodes to.
 
 Japanese files arrive as UTF-8 (often with a BOM from Windows editors), UTF-16 with a BOM,
 Shift_JIS/CP932 or EUC-JP. Generic detectors guess badly on short Japanese texts, so the
@@ -10,7 +10,7 @@ import codecs
 import re
 from os import PathLike
 
-from .errors import LoadError
+from index.errors import LoadError
 
 # (magic prefix, what to call it): files renamed to .txt/.html that are really something else.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -84,10 +84,10 @@ def decode(data: bytes, path: str | PathLike[str]) -> str:
     text = _decode_raw(data, where)
     if _control_share(text) > _CONTROL_SHARE_LIMIT:
         raise LoadError(where, "binary file (too many control characters to be text)")
-    return normalise(text)
+    return clean_text(text)
 
 
-def normalise(text: str) -> str:
+def clean_text(text: str) -> str:
     """Newlines to \\n; drop zero-width characters and control characters other than \\n and \\t."""
     text = _NEWLINES.sub("\n", text)
     text = _INVISIBLE.sub("", text)
@@ -210,7 +210,9 @@ def _japanese_plausibility(text: str) -> float:
 
 
 def _fallback_detect(data: bytes, where: str) -> str:
-    from charset_normalizer import from_bytes  # slow import: only for files nothing else decodes
+    from charset_normalizer import (
+        from_bytes,  # slow import: only for files nothing else decodes
+    )
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:

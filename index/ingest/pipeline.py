@@ -7,16 +7,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chunking import Chunk, chunk_document
-from .embedding import Embedder
-from .errors import LoadError
-from .language import detect_lang
-from .loaders import iter_article_files, load_document, read_article
-from .calibration import embed_reference, estimate_lang_offsets
-from .search import passage_embed_text
-from .store import LANGS, NewPassage, Store, Writer
-from .tokenize import terms
-from .types import Document, IngestReport
+from index.store.calibration import embed_reference, estimate_lang_offsets
+from index.ingest.chunking import Chunk, chunk_document
+from index.embedding import Embedder
+from index.errors import LoadError
+from index.text.language import detect_lang
+from index.ingest.files import iter_article_files, read_article
+from index.ingest.loaders import load_document
+from index.store.database import LANGS, NewPassage, Store, Writer
+from index.text.terms import terms
+from index.types import Document, IngestReport
 
 # Corpus passages embedded as queries to estimate the cross-language score offsets.
 OFFSET_SAMPLES = 48
@@ -150,6 +150,12 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else "no message"
+
+
+def passage_embed_text(title: str, section: str | None, text: str) -> str:
+    """What the embedder sees for a passage: short passages need their article and section as context."""
+    head = f"{title} / {section}" if section else title
+    return f"{head}\n{text}"
 
 
 def _embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:

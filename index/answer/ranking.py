@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .calibration import embed_reference, offset_key
-from .embedding import Embedder
-from .language import detect_lang
-from .store import LANGS, Sentence, Snapshot, Store
-from .tokenize import query_terms
-from .types import Hit
+from index.store.calibration import embed_reference, offset_key
+from index.embedding import Embedder
+from index.text.language import detect_lang
+from index.store.database import LANGS, Sentence, Snapshot, Store
+from index.text.terms import query_terms
+from index.types import Hit
 
 # How many candidates each retriever contributes before fusion.
 CANDIDATES = 40
@@ -157,10 +157,3 @@ def diversify(hits: list[Hit], k: int) -> list[Hit]:
         out.append(best)
         taken[best.passage.doc_path] = taken.get(best.passage.doc_path, 0) + 1
     return out
-
-
-def passage_embed_text(title: str, section: str | None, text: str) -> str:
-    """What the embedder sees for a passage: short passages need their article and section as context."""
-    head = f"{title} / {section}" if section else title
-    return f"{head}\n{text}"
-

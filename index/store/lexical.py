@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DamagedFile
+from index.errors import DamagedFile
 
 K1 = 1.2
 B = 0.75

@@ -15,7 +15,7 @@ import json
 
 import numpy as np
 
-from .embedding import Embedder
+from index.embedding import Embedder
 
 REFERENCE = {
     "ja": [

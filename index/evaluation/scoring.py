@@ -135,7 +135,7 @@ def load_questions(path: str | Path) -> list[Question]:
 # ---------------------------------------------------------------- matching
 
 
-def normalize(text: str) -> str:
+def comparable(text: str) -> str:
     """NFKC, then drop all whitespace: line breaks and full-width forms must not hide a match."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -153,13 +153,13 @@ def _citation_fields(c: Citation) -> list[str]:
 
 def _all_found(evidence: Sequence[str], texts: Iterable[str]) -> bool:
     """Every evidence string occurs in at least one of `texts` (after normalising both)."""
-    haystacks = [normalize(t) for t in texts]
-    return all(any(normalize(e) in h for h in haystacks) for e in evidence)
+    haystacks = [comparable(t) for t in texts]
+    return all(any(comparable(e) in h for h in haystacks) for e in evidence)
 
 
 def _any_found(evidence: Sequence[str], texts: Iterable[str]) -> bool:
-    haystacks = [normalize(t) for t in texts]
-    return any(normalize(e) in h for e in evidence for h in haystacks)
+    haystacks = [comparable(t) for t in texts]
+    return any(comparable(e) in h for e in evidence for h in haystacks)
 
 
 def _hit_at(q: Question, a: Answer, k: int) -> bool:
@@ -188,8 +188,8 @@ def _source_url_at_5(q: Question, a: Answer) -> bool | None:
     """None when the question has no gold URL: it then doesn't count for this measure."""
     if not q.source_url:
         return None
-    shown = {normalize(u) for c in a.citations[:5] for u in (c.url, c.source_url) if u}
-    return all(normalize(u) in shown for u in q.source_url)
+    shown = {comparable(u) for c in a.citations[:5] for u in (c.url, c.source_url) if u}
+    return all(comparable(u) in shown for u in q.source_url)
 
 
 # ---------------------------------------------------------------- results

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import decode_reference, encode_reference
-from .errors import DamagedFile, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch, NoIndex
-from .lexical import BM25
-from .settings import ANN_THRESHOLD
-from .types import Passage
+from index.store.calibration import decode_reference, encode_reference
+from index.errors import DamagedFile, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch, NoIndex
+from index.store.lexical import BM25
+from index.settings import ANN_THRESHOLD
+from index.types import Passage
 
 SCHEMA_VERSION = 1
 DB_NAME = "citebot.sqlite"
