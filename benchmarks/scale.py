@@ -623,7 +623,7 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
         t1 = time.perf_counter()
         ranking = s.rank(q, k=8)
         t2 = time.perf_counter()
-        answer = compose(q, ranking, 5, s)
+        answer = compose(q, ranking, 5, s.embedder.embed_queries)
         t3 = time.perf_counter()
         q_embed.append(t1 - t0)
         q_search.append(t2 - t1)

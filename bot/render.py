@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from index.text.language import detect_lang
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 from index.types import Answer, Citation, IngestReport
 
 T = TypeVar("T")

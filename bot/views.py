@@ -16,7 +16,7 @@ import discord
 
 from . import render
 from .replies import NO_MENTIONS, guarded, send_ephemeral
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 
 if TYPE_CHECKING:
     from .client import CitebotBot

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from index.ingest import pipeline as ingesting
 from index.allocator import pin_malloc_thresholds
-from index.answer.compose import compose, score_sentences, to_citation
+from index.answer.compose import compose
+from index.answer.lookup import supporting
 from index.embedding import Embedder, embedder_name, load_embedder
 from index.ingest.decoding import clean_text
 from index.errors import EmptyQuestion, QuestionTooLong
@@ -18,9 +19,6 @@ from index.settings import EngineSettings
 from index.store.database import SourceInfo, Store
 from index.types import Answer, Citation, IngestReport
 
-# A passage supports a claim when one of its sentences is at least this close to it
-# (bias-corrected cosine); below it, citation lookup says it found nothing.
-SUPPORT_ABOVE = 0.05
 # Answers kept for repeated questions (a channel asking the same thing again); an entry is
 # keyed by the index generation, so a new ingest makes every older one unreachable.
 ANSWER_CACHE_SIZE = 256
@@ -84,7 +82,7 @@ class Engine:
                 self._answers.move_to_end(key)
                 return self._answers[key]
         q = self.searcher.query(question)
-        answer = compose(q, self.searcher.rank(q, k=max(k, 8)), k, self.searcher)
+        answer = compose(q, self.searcher.rank(q, k=max(k, 8)), k, self.embedder.embed_queries)
         with self._cache_lock:
             if self._answers and next(reversed(self._answers))[2] != key[2]:
                 self._answers.clear()  # a new generation: the old answers can never be asked for again
@@ -98,14 +96,7 @@ class Engine:
         claim = self._clean(claim)
         self.store.refresh()
         q = self.searcher.query(claim)
-        ranking = self.searcher.rank(q, k=max(k, 8))
-        hits = ranking.hits
-        best: dict[int, float] = {}
-        for s in score_sentences(q, ranking, hits):
-            best.setdefault(s.hit.passage.id, s.score)
-        ranked = sorted((h for h in hits if best.get(h.passage.id, -1.0) >= SUPPORT_ABOVE),
-                        key=lambda h: -best[h.passage.id])
-        return [to_citation(i + 1, h) for i, h in enumerate(ranked[:k])]
+        return supporting(q, self.searcher.rank(q, k=max(k, 8)), k)
 
     def sources(self) -> list[SourceInfo]:
         self.store.refresh()

@@ -1,7 +1,11 @@
-"""Values that cross module lines: file -> Document -> Passage -> Hit -> Answer."""
+"""Values that cross module lines, in pipeline order: file -> Document -> Chunk -> NewPassage ->
+Passage -> Hit -> Ranking -> Scored sentence -> Answer / Citation."""
 from __future__ import annotations
 
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,60 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage before it has a row id: whole sentences of one block."""
+
+    start: int
+    end: int
+    block: Block
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """An indexed article, for listings."""
+
+    path: str
+    title: str
+    url: str | None
+    published: str | None
+    outlet: str | None
+    lang: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage_id: int
+    start: int
+    end: int
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    """A passage to write: its vectors are already computed."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+    source: str | None
+    source_url: str | None
+    published: str | None
+    lang: str
+    terms: list[str]
+    vector: np.ndarray
+    sentences: list[tuple[int, int, np.ndarray]]
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrievable chunk: a run of whole sentences inside one Block."""
 
@@ -68,6 +126,35 @@ class Hit:
     score: float
     dense: float = 0.0
     lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    lang: str
+    vector: np.ndarray
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    # passage id -> its sentences with their bias-corrected similarity to the query
+    sentences: dict[int, list[tuple[Sentence, float]]]
+    # query term -> IDF, for the terms that occur in the corpus
+    term_weights: dict[str, float]
+    # every term the corpus uses (BM25's vocabulary): a question noun outside it is never stated
+    known_terms: Container[str] | None
+    # lang -> unrelated reference sentences embedded as passages: what "not about it" scores
+    reference: Callable[[str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Scored:
+    hit: Hit
+    sentence: Sentence
+    text: str
+    score: float
 
 
 @dataclass(frozen=True)

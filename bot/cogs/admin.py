@@ -16,7 +16,7 @@ from index.errors import CitebotError
 
 from .. import render
 from ..replies import NO_MENTIONS, send_ephemeral
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 
 if TYPE_CHECKING:
     from ..client import CitebotBot

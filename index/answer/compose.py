@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 
-from index.answer.ranking import Query, Ranking, Searcher
-from index.store.database import Sentence
 from index.answer.question import asked_terms, focus_terms
 from index.text.terms import terms
-from index.types import Answer, AnswerSentence, Citation, Hit
+from index.types import Answer, AnswerSentence, Citation, Hit, Query, Ranking, Scored, Sentence
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
@@ -68,19 +66,14 @@ NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませ�
 ASKED_BONUS = 0.04
 
 
-@dataclass(frozen=True)
-class Scored:
-    hit: Hit
-    sentence: Sentence
-    text: str
-    score: float
-
-
-def compose(q: Query, ranking: Ranking, k: int, searcher: Searcher) -> Answer:
+def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray]) -> Answer:
+    """The cited answer to `q` from its ranking: the sentences that answer, or an abstention
+    listing the closest passages. `embed_queries` embeds a question's nouns, to ask whether the
+    best passages mean a noun the corpus never uses."""
     hits = ranking.hits
     if not hits or hits[0].score < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
-    missing = uncovered_focus(q, ranking, searcher)
+    missing = uncovered_focus(q, ranking, embed_queries)
     if missing:
         return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=missing))
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
@@ -184,15 +177,14 @@ def abstain(q: Query, hits: list[Hit], message: str | None = None) -> Answer:
     return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=message or NOT_COVERED[q.lang])
 
 
-def uncovered_focus(q: Query, ranking: Ranking, searcher: Searcher) -> str | None:
+def uncovered_focus(q: Query, ranking: Ranking, embed_queries: Callable[[list[str]], np.ndarray]) -> str | None:
     """A noun of the question that neither the corpus' words nor the meaning of the best
     passages' sentences cover: the question asks about something the articles never state.
 
     A similarity threshold alone cannot tell "when was the match" (answerable) from "what was
     the attendance at the match" (not): both land on the right article. The missing noun can.
     """
-    lexical = ranking.snapshot.lexical
-    missing = [t for t in focus_terms(q.text) if t not in lexical.vocab] if lexical is not None else []
+    missing = [t for t in focus_terms(q.text) if t not in ranking.known_terms] if ranking.known_terms is not None else []
     if not missing:
         return None
     vectors, langs = [], []
@@ -203,10 +195,10 @@ def uncovered_focus(q: Query, ranking: Ranking, searcher: Searcher) -> str | Non
     if not vectors:
         return None
     sentences = np.vstack(vectors)
-    for term, vec in zip(missing, searcher.embedder.embed_queries(missing)):
+    for term, vec in zip(missing, embed_queries(missing)):
         sims = sentences @ vec
         best = int(np.argmax(sims))
-        null = searcher.reference(langs[best], ranking.snapshot) @ vec
+        null = ranking.reference(langs[best]) @ vec
         if (sims[best] - null.mean()) / max(float(null.std()), 1e-6) < COVERED_Z:
             return term
     return None

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from index.store.calibration import embed_reference, offset_key
 from index.embedding import Embedder
 from index.text.language import detect_lang
-from index.store.database import LANGS, Sentence, Snapshot, Store
+from index.store.database import LANGS, Snapshot, Store
 from index.text.terms import query_terms
-from index.types import Hit
+from index.types import Hit, Query, Ranking, Sentence
 
 # How many candidates each retriever contributes before fusion.
 CANDIDATES = 40
@@ -20,14 +20,6 @@ LEXICAL_WEIGHT = 0.05
 # Later passages from an article already ranked lose this much per earlier one, so that a
 # question whose parts live in two articles gets both into the top few.
 SAME_ARTICLE_PENALTY = 0.01
-
-
-@dataclass(frozen=True)
-class Query:
-    text: str
-    lang: str
-    vector: np.ndarray
-    terms: list[str]
 
 
 class Searcher:
@@ -59,7 +51,7 @@ class Searcher:
     def search(self, q: Query, k: int = 5) -> list[Hit]:
         return self.rank(q, k).hits
 
-    def rank(self, q: Query, k: int = 5) -> "Ranking":
+    def rank(self, q: Query, k: int = 5) -> Ranking:
         """Candidates from each retriever, scored by passage and best-sentence similarity plus BM25."""
         store = self.store
         # Every index file below comes from this one generation, whatever a writer does meanwhile.
@@ -83,7 +75,7 @@ class Searcher:
                     lex_by_id[int(lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
             cand.update(lex_by_id)
         if not cand:
-            return Ranking([], {}, self.term_weights(q, snap), snap)
+            return self._ranking([], {}, q, snap)
         ids = sorted(cand)
         passages = store.passages(ids)
         vectors = store.vectors(ids)
@@ -103,8 +95,12 @@ class Searcher:
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
         hits = _within_language(hits, q.lang)
-        return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences,
-                       self.term_weights(q, snap), snap)
+        return self._ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, q, snap)
+
+    def _ranking(self, hits: list[Hit], sentences: dict, q: Query, snap: Snapshot) -> Ranking:
+        vocab = snap.lexical.vocab if snap.lexical is not None else None
+        return Ranking(hits, sentences, self.term_weights(q, snap), vocab,
+                       lambda lang: self.reference(lang, snap))
 
     @staticmethod
     def term_weights(q: Query, snapshot: Snapshot) -> dict[str, float]:
@@ -113,17 +109,6 @@ class Searcher:
         if lex is None:
             return {}
         return {t: float(lex.idf[lex.vocab[t]]) for t in q.terms if t in lex.vocab}
-
-
-@dataclass(frozen=True)
-class Ranking:
-    hits: list[Hit]
-    # passage id -> its sentences with their bias-corrected similarity to the query
-    sentences: dict[int, list[tuple[Sentence, float]]]
-    # query term -> IDF, for the terms that occur in the corpus
-    term_weights: dict[str, float]
-    # the generation it was ranked in, for anything else the answer needs from the index
-    snapshot: Snapshot
 
 
 def top_k(scores: np.ndarray, n: int) -> np.ndarray:

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from index.types import Block, Document
+from index.types import Block, Chunk, Document, Span
 
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.
@@ -21,22 +20,6 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Gov|Sen|Rep|Lt|Col|Capt|Inc|Ltd|Co|Corp|vs|etc|No|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.|\b(?:[A-Z]\.)+|\b[A-Z])$"
 )
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A passage before it has a row id: whole sentences of one block."""
-
-    start: int
-    end: int
-    block: Block
-    sentences: tuple[Span, ...]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:

@@ -26,7 +26,7 @@ from index.store.calibration import decode_reference, encode_reference
 from index.errors import DamagedFile, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch, NoIndex
 from index.store.lexical import BM25
 from index.settings import ANN_THRESHOLD
-from index.types import Passage
+from index.types import NewPassage, Passage, Sentence, SourceInfo
 
 SCHEMA_VERSION = 1
 DB_NAME = "citebot.sqlite"
@@ -84,44 +84,6 @@ def ivf_lists(n: int) -> int:
 def ivf_nprobe(nlist: int, override: int | None = None) -> int:
     """Lists a search scans (CITEBOT_IVF_NPROBE overrides): recall@10 >= 0.95 needs about an eighth."""
     return min(nlist, override or max(8, nlist // IVF_PROBE_SHARE))
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """An indexed article, for listings."""
-
-    path: str
-    title: str
-    url: str | None
-    published: str | None
-    outlet: str | None
-    lang: str
-    passages: int
-
-
-@dataclass(frozen=True)
-class Sentence:
-    passage_id: int
-    start: int
-    end: int
-    vector: np.ndarray
-
-
-@dataclass(frozen=True)
-class NewPassage:
-    """A passage to write: its vectors are already computed."""
-
-    start: int
-    end: int
-    text: str
-    section: str | None
-    source: str | None
-    source_url: str | None
-    published: str | None
-    lang: str
-    terms: list[str]
-    vector: np.ndarray
-    sentences: list[tuple[int, int, np.ndarray]]
 
 
 @dataclass(frozen=True)

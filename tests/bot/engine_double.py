@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
 

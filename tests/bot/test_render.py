@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.render import Reply
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 
 from .engine_double import make_answer, make_citation
 

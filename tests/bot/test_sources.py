@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.store.database import SourceInfo
+from index.types import SourceInfo
 
 from .conftest import LIBRARY_URL
 from .fake_discord import DEFERRED_UPDATE

@@ -1,8 +1,8 @@
 """Choosing answer sentences: the best one, close runners-up, and the other half of a two-part question."""
 import numpy as np
 
-from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, Scored, choose
-from index.store.database import Sentence
+from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose
+from index.types import Scored, Sentence
 from index.types import Hit, Passage
 
 
@@ -48,14 +48,13 @@ def test_sentence_beyond_the_cover_margin_stays_out():
 def test_why_question_prefers_a_sentence_that_states_a_reason():
     """For a "why" question, a sentence giving a reason outscores an equally similar one that doesn't."""
     from index.answer.compose import score_sentences
-    from index.answer.ranking import Query, Ranking
-    from index.store.database import Snapshot
+    from index.types import Query, Ranking
 
     q = Query("Why did he resign?", "en", np.zeros(4, np.float32), ["resign"])
     plain = _scored("He resigned on Sunday evening.", 0.1)
     reason = _scored("He resigned because talks had ended.", 0.1, pid=2)
     ranking = Ranking([plain.hit, reason.hit], {1: [(plain.sentence, 0.1)], 2: [(reason.sentence, 0.1)]}, {},
-                      Snapshot())
+                      None, lambda lang: np.zeros((1, 4), np.float32))
     assert [s.text for s in score_sentences(q, ranking, ranking.hits)] == [reason.text, plain.text]
 
 
