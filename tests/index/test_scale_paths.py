@@ -14,7 +14,9 @@ from index.ingest import pipeline as ingesting
 from index.engine import Engine
 from index.store.lexical import BM25
 from index.settings import EngineSettings
-from index.store.database import NewPassage, Store, ivf_nprobe
+from index.store.database import Store
+from index.store.dense import ivf_nprobe
+from index.types import NewPassage
 from index.types import Block, Document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,7 +180,7 @@ def test_cli_help_and_sources_start_without_the_model_or_faiss(tmp_path, embedde
 
 def test_vectors_stream_in_batches_and_sample_evenly(tmp_path, monkeypatch):
     """Passage vectors read in several small batches come back whole; a limit gives an even sample."""
-    import index.store.database as store_module
+    import index.store.writer as store_module
 
     monkeypatch.setattr(store_module, "_STREAM_ROWS", 2)
     store = Store.open(tmp_path / "index")
