@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.client import CitebotBot
-from bot.config import BotConfig, Secret
+from bot.discord.bot import CitebotBot
+from bot.discord.settings import BotConfig, Secret
 from index.engine import Engine
 
 from .engine_double import EngineProxy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.cogs.admin import safe_filename
+from bot.discord.cogs.admin import safe_filename
 
 from .conftest import LIBRARY_QUESTION
 from .fake_discord import ADMIN_ID, EPHEMERAL, MANAGE_GUILD, MEMBER_ID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from bot.feedback import FeedbackStore
+from bot.discord.feedback import FeedbackStore
 
 from .conftest import LIBRARY_QUESTION
 from .engine_double import make_answer, make_citation
@@ -101,9 +101,9 @@ def test_button_failure_apologises_and_is_logged(env, log_errors):
         def broken(*args):
             raise sqlite3.OperationalError("database is gone")
 
-        bot.store.record_vote = broken
+        bot.feedback.record_vote = broken
         (reply,) = await fake.replies(await fake.click(message_id, buttons["vote:up"]))
         assert reply.message["flags"] & EPHEMERAL and reply.message["content"].startswith("Sorry, something went wrong")
 
     env.run(scenario)
-    assert [r.name for r in log_errors.records] == ["bot.replies"]
+    assert [r.name for r in log_errors.records] == ["bot.discord.replies"]

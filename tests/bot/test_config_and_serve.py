@@ -1,4 +1,4 @@
-"""bot.config (environment and .env, masked token) and bot.serve's failure messages."""
+"""bot.discord.settings (environment and .env, masked token) and bot.discord.serve's failure messages."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.client import configure_endpoints
-from bot.config import BotConfig, ConfigError, Secret
-from bot.serve import serve
+from bot.discord.bot import configure_endpoints
+from bot.discord.settings import BotConfig, ConfigError, Secret
+from bot.discord.serve import serve
 
 from .fake_discord import FakeDiscord
 

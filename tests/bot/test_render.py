@@ -1,4 +1,4 @@
-"""Unit tests of bot.render: Discord's limits hold for any answer, and no shown sentence loses its citation."""
+"""Unit tests of bot.discord.render: Discord's limits hold for any answer, and no shown sentence loses its citation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import render
-from bot.render import Reply
+from bot.discord import render
+from bot.discord.render import Reply
 from index.types import SourceInfo
 
 from .engine_double import make_answer, make_citation

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BotConfig, ConfigError
+from bot.discord.settings import BotConfig, ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GxYzAb.s3cr3t-t0ken-DO-NOT-LEAK_9f8e7d"
@@ -88,7 +88,7 @@ class _NoEngine:
 
 def test_serve_with_a_bad_token_and_no_discord_prints_a_clear_line_without_it(config, capsys, caplog):
     """serve() against an unreachable API base returns 1 with one clear stderr line; no output or log has the token."""
-    from bot.serve import serve
+    from bot.discord.serve import serve
 
     with caplog.at_level(logging.DEBUG):
         code = serve(config, engine=_NoEngine())

@@ -14,7 +14,7 @@ from ..cooldown import cooldown_check
 from ..replies import NO_MENTIONS, send_ephemeral
 
 if TYPE_CHECKING:
-    from ..client import CitebotBot
+    from ..bot import CitebotBot
 
 
 class CiteCog(commands.Cog):
@@ -50,8 +50,12 @@ class CiteCog(commands.Cog):
         await self._send_lookup(interaction, claim[: self.bot.config.max_question_chars], ephemeral=True)
 
     async def _send_lookup(self, interaction: discord.Interaction[CitebotBot], claim: str, *, ephemeral: bool) -> None:
-        citations = await self.bot.engine.cite(claim)
+        citations = await self.bot.runner.cite(claim)
         reply = render.render_citations(claim, citations, render.guess_lang(claim))
         await interaction.followup.send(
             reply.content, embeds=list(reply.embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
         )
+
+
+async def setup(bot: CitebotBot) -> None:
+    await bot.add_cog(CiteCog(bot))

@@ -19,7 +19,7 @@ from .replies import NO_MENTIONS, guarded, send_ephemeral
 from index.types import SourceInfo
 
 if TYPE_CHECKING:
-    from .client import CitebotBot
+    from .bot import CitebotBot
 
 
 class PassagesButton(
@@ -45,7 +45,7 @@ class PassagesButton(
         await guarded(interaction, self._show(interaction))
 
     async def _show(self, interaction: discord.Interaction[CitebotBot]) -> None:
-        stored = await asyncio.to_thread(interaction.client.store.load_answer, self.answer_id)
+        stored = await asyncio.to_thread(interaction.client.feedback.load_answer, self.answer_id)
         if stored is None:
             await send_ephemeral(interaction, render.text(render.locale_lang(interaction.locale), "answer_gone"))
             return
@@ -78,7 +78,7 @@ class VoteButton(
         await guarded(interaction, self._record(interaction))
 
     async def _record(self, interaction: discord.Interaction[CitebotBot]) -> None:
-        store = interaction.client.store
+        store = interaction.client.feedback
         stored = await asyncio.to_thread(store.record_vote, self.answer_id, interaction.user.id, self.vote)
         lang = stored.lang if stored else render.locale_lang(interaction.locale)
         await send_ephemeral(interaction, render.text(lang, "thanks" if stored else "answer_gone"))
@@ -106,7 +106,7 @@ class SourcesPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ci
 
     async def _turn(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer()
-        sources = await interaction.client.engine.sources()
+        sources = await interaction.client.runner.sources()
         embed, view = sources_message(sources, self.page, render.locale_lang(interaction.locale))
         await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 

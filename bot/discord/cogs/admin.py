@@ -19,7 +19,7 @@ from ..replies import NO_MENTIONS, send_ephemeral
 from index.types import SourceInfo
 
 if TYPE_CHECKING:
-    from ..client import CitebotBot
+    from ..bot import CitebotBot
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
         data = await file.read()
         await asyncio.to_thread(_write, path, data)
         try:
-            report = await self.bot.engine.ingest([path])
+            report = await self.bot.runner.ingest([path])
         except CitebotError as exc:
             await self._say(interaction, f"Could not ingest {file.filename}: {exc}")
             return
@@ -64,7 +64,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.describe(path_or_title="The article's path, file name or exact title")
     async def remove(self, interaction: discord.Interaction[CitebotBot], path_or_title: str) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        matches = find_sources(await self.bot.engine.sources(), path_or_title)
+        matches = find_sources(await self.bot.runner.sources(), path_or_title)
         if len(matches) != 1:
             listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
             message = (
@@ -75,7 +75,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
             await self._say(interaction, message)
             return
         target = matches[0]
-        removed = await self.bot.engine.remove(target.path)
+        removed = await self.bot.runner.remove(target.path)
         if removed:
             await asyncio.to_thread(self._forget_upload, Path(target.path))
             log.info("user %s removed %s", interaction.user.id, target.path)
@@ -87,8 +87,8 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="stats", description="Index and feedback statistics.")
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        stats = await self.bot.engine.stats()
-        feedback = await asyncio.to_thread(self.bot.store.counts)
+        stats = await self.bot.runner.stats()
+        feedback = await asyncio.to_thread(self.bot.feedback.counts)
         await interaction.followup.send(
             embed=render.render_stats({**stats, **feedback}), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -130,3 +130,7 @@ def find_sources(sources: list[SourceInfo], wanted: str) -> list[SourceInfo]:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+async def setup(bot: CitebotBot) -> None:
+    await bot.add_cog(AdminCog(bot))

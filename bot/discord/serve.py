@@ -12,12 +12,12 @@ import yarl
 
 from index.errors import CitebotError
 
-from .client import CitebotBot
-from .config import BotConfig
+from .bot import CitebotBot
+from .settings import BotConfig
 from .runner import EngineLike
-from .wording import describe
+from bot.cli.wording import describe
 
-log = logging.getLogger("bot.serve")
+log = logging.getLogger("bot.discord.serve")
 GATEWAY_TIMEOUT = 10.0
 
 

@@ -13,7 +13,7 @@ from ..cooldown import cooldown_check
 from ..replies import NO_MENTIONS, send_ephemeral
 
 if TYPE_CHECKING:
-    from ..client import CitebotBot
+    from ..bot import CitebotBot
 
 
 class AskCog(commands.Cog):
@@ -39,3 +39,7 @@ class AskCog(commands.Cog):
                 view=post.view or discord.utils.MISSING,
                 allowed_mentions=NO_MENTIONS,
             )
+
+
+async def setup(bot: CitebotBot) -> None:
+    await bot.add_cog(AskCog(bot))

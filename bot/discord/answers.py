@@ -15,7 +15,7 @@ from . import render
 from .views import answer_view
 
 if TYPE_CHECKING:
-    from .client import CitebotBot
+    from .bot import CitebotBot
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ async def answer_question(bot: CitebotBot, question: str, user_id: int) -> list[
     """Ask the engine (the caller has checked the question with `question_problem`), keep the
     answer for its buttons, and render it; the engine's own refusals come back as a Post too."""
     try:
-        answer = await bot.engine.ask(question)
+        answer = await bot.runner.ask(question)
     except (EmptyQuestion, QuestionTooLong) as exc:
         return [Post(render.Reply(render.refusal(render.guess_lang(question), exc)))]
     answer_id = secrets.token_hex(8)
     shown = render.shown_citations(answer)
-    await asyncio.to_thread(bot.store.save_answer, answer_id, answer, shown, user_id)
+    await asyncio.to_thread(bot.feedback.save_answer, answer_id, answer, shown, user_id)
     replies = render.render_answer(answer)
     view = answer_view(answer_id, answer.lang, with_passages=bool(shown))
     # The buttons go under the last message, where the reader finishes.

@@ -14,7 +14,7 @@ from ..answers import answer_question, question_problem
 from ..replies import NO_MENTIONS
 
 if TYPE_CHECKING:
-    from ..client import CitebotBot
+    from ..bot import CitebotBot
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +74,7 @@ class MentionCog(commands.Cog):
 def strip_mentions(content: str, user_id: int) -> str:
     """The question without the bot's own mention tokens."""
     return re.sub(rf"<@!?{user_id}>", " ", content).strip()
+
+
+async def setup(bot: CitebotBot) -> None:
+    await bot.add_cog(MentionCog(bot))

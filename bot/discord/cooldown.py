@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 if TYPE_CHECKING:
-    from .client import CitebotBot
+    from .bot import CitebotBot
 
 
 class UserCooldowns:

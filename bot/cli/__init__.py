@@ -14,7 +14,7 @@ from pathlib import Path
 # Heavy modules (numpy, faiss, the model) are imported inside the commands that need
 # them, so `citebot --help` answers at once.
 
-SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "index" / "sample_corpus"
+SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "index" / "sample_corpus"
 INDEX_HELP = ("the index folder this command reads or writes (default: $CITEBOT_INDEX_DIR, else a per-user "
               "data folder such as ~/.local/share/citebot/index)")
 
@@ -334,8 +334,8 @@ def _eval_index_dir(corpus: Path) -> Path:
 
 
 def cmd_serve(args) -> int:
-    from bot.config import BotConfig
-    from bot.serve import serve
+    from bot.discord.settings import BotConfig
+    from bot.discord.serve import serve
 
     return serve(BotConfig.from_env(args.values, env_file=None))
 

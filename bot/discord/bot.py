@@ -1,4 +1,4 @@
-"""The Discord client: wiring of config, engine, feedback store, cogs and buttons."""
+"""The Discord bot: settings, the engine behind worker threads, feedback, and its feature extensions."""
 
 from __future__ import annotations
 
@@ -13,12 +13,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from .cogs.admin import AdminCog
-from .cogs.ask import AskCog
-from .cogs.cite import CiteCog
-from .cogs.mention import MentionCog
-from .cogs.sources import SourcesCog
-from .config import BotConfig
+from .settings import BotConfig
 from .cooldown import UserCooldowns
 from .feedback import FeedbackStore
 from .replies import NO_MENTIONS, reply_to_error
@@ -26,6 +21,9 @@ from .runner import EngineLike, EngineRunner
 from .views import DYNAMIC_ITEMS
 
 log = logging.getLogger(__name__)
+
+# One cog per feature, each a discord.py extension with its own `setup(bot)`.
+INITIAL_EXTENSIONS = tuple(f"bot.discord.cogs.{name}" for name in ("ask", "cite", "sources", "admin", "mention"))
 
 
 def configure_endpoints(api_base: str, gateway_url: str) -> None:
@@ -59,14 +57,14 @@ class CitebotBot(commands.Bot):
             **options,
         )
         self.config = config
-        self.engine = EngineRunner(engine)
-        self.store = FeedbackStore(config.feedback_path)
+        self.runner = EngineRunner(engine)
+        self.feedback = FeedbackStore(config.feedback_path)
         self.cooldowns = UserCooldowns(config.cooldown_seconds)
 
     async def setup_hook(self) -> None:
-        await asyncio.to_thread(self.store.init)
-        for cog in (AskCog(self), CiteCog(self), SourcesCog(self), AdminCog(self), MentionCog(self)):
-            await self.add_cog(cog)
+        await asyncio.to_thread(self.feedback.init)
+        for extension in INITIAL_EXTENSIONS:
+            await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.sync_commands()
 
@@ -87,4 +85,4 @@ class CitebotBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        self.engine.close()
+        self.runner.close()
