@@ -108,14 +108,25 @@ class Engine:
             return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait,
                                     drop=list(drop))
 
+    def find(self, wanted: str) -> list[SourceInfo]:
+        """The articles a user may mean by `wanted`, by the first rule that matches any: the exact
+        path (as `sources` lists it), the path of an existing file named so, the file name, the title
+        (ignoring case). The CLI and the bot remove articles by this one rule."""
+        wanted = wanted.strip()
+        sources = self.sources()
+        resolved = str(Path(wanted).resolve()) if wanted and Path(wanted).exists() else None
+        for matches in ([s for s in sources if s.path == wanted],
+                        [s for s in sources if resolved and s.path == resolved],
+                        [s for s in sources if Path(s.path).name == wanted],
+                        [s for s in sources if s.title.strip().casefold() == wanted.casefold()]):
+            if matches:
+                return matches
+        return []
+
     def remove(self, path: str) -> bool:
-        """Remove an article by its path (as listed by sources) or by its exact title."""
-        self.store.refresh()
-        matches = [s.path for s in self.store.sources() if s.path == path or s.title == path]
-        if not matches and Path(path).exists():
-            matches = [str(Path(path).resolve())]
+        """Remove the article indexed under exactly this path (see `find`)."""
         with self._write_lock:
-            return any([ingesting.remove(self.store, self.embedder, m) for m in matches])
+            return ingesting.remove(self.store, self.embedder, path)
 
     def rebuild(self) -> None:
         with self._write_lock:

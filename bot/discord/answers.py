@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from index.text.language import detect_lang
 from index.errors import EmptyQuestion, QuestionTooLong
 
-from . import render
+from . import render, strings
 from .views import answer_view
 
 if TYPE_CHECKING:
@@ -29,12 +30,12 @@ class Post:
 def question_problem(question: str, limit: int, kind: str = "question") -> str | None:
     """Why the bot won't send `question` (or, with kind="claim", a claim) to the engine, in its
     language; None if it will."""
-    lang = render.guess_lang(question)
+    lang = detect_lang(question)
     empty, too_long = ("empty", "too_long") if kind == "question" else ("empty_claim", "claim_too_long")
     if not question.strip():
-        return render.text(lang, empty)
+        return strings.text(lang, empty)
     if len(question) > limit:
-        return render.text(lang, too_long, length=len(question), limit=limit)
+        return strings.text(lang, too_long, length=len(question), limit=limit)
     return None
 
 
@@ -44,7 +45,7 @@ async def answer_question(bot: CitebotBot, question: str, user_id: int) -> list[
     try:
         answer = await bot.runner.ask(question)
     except (EmptyQuestion, QuestionTooLong) as exc:
-        return [Post(render.Reply(render.refusal(render.guess_lang(question), exc)))]
+        return [Post(render.Reply(strings.refusal(detect_lang(question), exc)))]
     answer_id = secrets.token_hex(8)
     shown = render.shown_citations(answer)
     await asyncio.to_thread(bot.feedback.save_answer, answer_id, answer, shown, user_id)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import discord
 
-from index.text.language import detect_lang
+from .strings import text
+
 from index.types import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
@@ -29,97 +30,12 @@ SOURCES_PER_PAGE = 10
 MAX_URL_CHARS = 512  # longer links are shown as text: they would crowd out the citations around them
 COLOUR = discord.Colour(0x3B82F6)
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "sources": "Sources",
-        "no_coverage": "The articles don't cover this.",
-        "show_passages": "Show passages",
-        "closest": "Closest passages, for reference",
-        "omitted": "{count} more sentence(s) did not fit and were left out with their sources.",
-        "continued": "(continued {part}/{parts})",
-        "too_long": "Sorry, that question is {length} characters long; please keep it under {limit}.",
-        "claim_too_long": "Sorry, that text is {length} characters long; please keep it under {limit}.",
-        "empty": "Please ask a question, e.g. “When did the library reopen?”",
-        "empty_claim": "That message has no text to look up.",
-        "cooldown": "You're asking quickly! Please wait {seconds} s and try again.",
-        "apology": "Sorry, something went wrong on my side. Please try again in a moment.",
-        "denied": "Sorry, only members with the Manage Server permission can use this command.",
-        "thanks": "Thanks for the feedback!",
-        "answer_gone": "Sorry, I no longer have that answer's passages.",
-        "cite_header": "Passages for: {claim}",
-        "cite_none": "No passage in the articles supports this.",
-        "sources_empty": "No articles are indexed yet.",
-        "sources_title": "Indexed articles",
-        "sources_footer": "Page {page}/{pages} · {count} articles · /source n for details",
-        "source_missing": "There is no article {n}; /sources lists {count}.",
-        "field_url": "URL",
-        "field_outlet": "Outlet",
-        "field_published": "Published",
-        "field_passages": "Passages",
-        "field_lang": "Language",
-        "field_file": "File",
-    },
-    "ja": {
-        "sources": "出典",
-        "no_coverage": "記事にはこの質問への答えが見つかりませんでした。",
-        "show_passages": "引用箇所を表示",
-        "closest": "参考:内容の近い箇所",
-        "omitted": "長すぎるため、残り{count}文を出典ごと省略しました。",
-        "continued": "(続き {part}/{parts})",
-        "too_long": "すみません、質問が{length}文字あります。{limit}文字以内でお願いします。",
-        "claim_too_long": "すみません、文章が{length}文字あります。{limit}文字以内でお願いします。",
-        "empty": "質問を入力してください。例:「図書館の再開はいつ?」",
-        "empty_claim": "このメッセージには調べられる文章がありません。",
-        "cooldown": "少し間をあけてください。{seconds}秒後にもう一度どうぞ。",
-        "apology": "すみません、処理中にエラーが起きました。しばらくしてからもう一度お試しください。",
-        "denied": "すみません、このコマンドは「サーバー管理」権限のあるメンバーだけが使えます。",
-        "thanks": "フィードバックありがとうございます!",
-        "answer_gone": "すみません、この回答の引用箇所はもう残っていません。",
-        "cite_header": "該当する箇所: {claim}",
-        "cite_none": "記事の中にこれを裏付ける箇所は見つかりませんでした。",
-        "sources_empty": "まだ記事が登録されていません。",
-        "sources_title": "登録済みの記事",
-        "sources_footer": "{page}/{pages}ページ · 全{count}件 · 詳細は /source n",
-        "source_missing": "{n}番の記事はありません。/sources には{count}件あります。",
-        "field_url": "URL",
-        "field_outlet": "媒体",
-        "field_published": "公開日",
-        "field_passages": "パッセージ数",
-        "field_lang": "言語",
-        "field_file": "ファイル",
-    },
-}
-
-
 @dataclass(frozen=True)
 class Reply:
     """One message's worth of content and embeds."""
 
     content: str
     embeds: tuple[discord.Embed, ...] = ()
-
-
-def text(lang: str, key: str, **values: object) -> str:
-    """Frame text in the reader's language ("ja" or "en"; anything else reads English)."""
-    return TEXT.get(lang, TEXT["en"])[key].format(**values)
-
-
-def guess_lang(question: str) -> str:
-    """The language to reply in before the engine has answered: the engine's own rule, so a
-    refusal and the answer it would have given are framed in the same language."""
-    return detect_lang(question)
-
-
-def refusal(lang: str, error: Exception) -> str:
-    """The polite text for the engine refusing a question or claim (EmptyQuestion, QuestionTooLong)."""
-    limit = getattr(error, "limit", None)
-    if limit is not None:
-        return text(lang, "too_long", length=error.length, limit=limit)
-    return text(lang, "empty")
-
-
-def locale_lang(locale: object) -> str:
-    return "ja" if str(locale).startswith("ja") else "en"
 
 
 def clip(value: str, limit: int) -> str:

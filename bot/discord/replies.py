@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Sequence
 import discord
 from discord import app_commands
 
-from index.errors import EmptyQuestion, QuestionTooLong
+from index.text.language import detect_lang
+from index.errors import CitebotError, IndexCorrupt
 
-from . import render
+from . import strings
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,8 @@ def interaction_lang(interaction: discord.Interaction) -> str:
     namespace = interaction.namespace
     typed = getattr(namespace, "question", None) or getattr(namespace, "claim", None)
     if isinstance(typed, str) and typed.strip():
-        return render.guess_lang(typed)
-    return render.locale_lang(interaction.locale)
+        return detect_lang(typed)
+    return strings.locale_lang(interaction.locale)
 
 
 async def send_ephemeral(
@@ -45,17 +46,20 @@ async def reply_to_error(interaction: discord.Interaction, error: Exception) -> 
     """A polite reply for an expected refusal, an apology (and a log line) for anything else."""
     lang = interaction_lang(interaction)
     if isinstance(error, app_commands.CommandOnCooldown):
-        message = render.text(lang, "cooldown", seconds=max(1, round(error.retry_after)))
-    elif isinstance(error, (EmptyQuestion, QuestionTooLong)):
-        # What the bot's own checks let through (e.g. only zero-width characters) the engine refuses.
-        message = render.refusal(lang, error)
+        message = strings.text(lang, "cooldown", seconds=max(1, round(error.retry_after)))
+    elif isinstance(error, CitebotError) and (worded := strings.engine_problem(lang, error)) is not None:
+        # What the bot's own checks let through (e.g. only zero-width characters) the engine
+        # refuses; a busy, read-only or damaged index is said plainly (and a damaged one logged).
+        if isinstance(error, IndexCorrupt):
+            log.error("the index is damaged: %s", error)
+        message = worded
     elif isinstance(error, app_commands.CheckFailure):
         # Missing Manage Server (or an admin command outside a server): a refusal, not a bug.
-        message = render.text(lang, "denied")
+        message = strings.text(lang, "denied")
     else:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error("%s failed for user %s", command, interaction.user.id, exc_info=error)
-        message = render.text(lang, "apology")
+        message = strings.text(lang, "apology")
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException as exc:

@@ -26,6 +26,8 @@ class EngineLike(Protocol):
 
     def ingest(self, paths: list[Path], progress: Any = None) -> IngestReport: ...
 
+    def find(self, wanted: str) -> list[SourceInfo]: ...
+
     def remove(self, path: str) -> bool: ...
 
     def stats(self) -> dict: ...
@@ -58,6 +60,9 @@ class EngineRunner:
 
     async def ingest(self, paths: list[Path]) -> IngestReport:
         return await self._run(self._writes, self.engine.ingest, paths)
+
+    async def find(self, wanted: str) -> list[SourceInfo]:
+        return await self._run(self._queries, self.engine.find, wanted)
 
     async def remove(self, path: str) -> bool:
         return await self._run(self._writes, self.engine.remove, path)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from . import render
+from . import render, strings
 from .replies import NO_MENTIONS, guarded, send_ephemeral
 from index.types import SourceInfo
 
@@ -47,7 +47,7 @@ class PassagesButton(
     async def _show(self, interaction: discord.Interaction[CitebotBot]) -> None:
         stored = await asyncio.to_thread(interaction.client.feedback.load_answer, self.answer_id)
         if stored is None:
-            await send_ephemeral(interaction, render.text(render.locale_lang(interaction.locale), "answer_gone"))
+            await send_ephemeral(interaction, strings.text(strings.locale_lang(interaction.locale), "answer_gone"))
             return
         await send_ephemeral(interaction, embeds=render.render_passages(stored.citations))
 
@@ -80,8 +80,8 @@ class VoteButton(
     async def _record(self, interaction: discord.Interaction[CitebotBot]) -> None:
         store = interaction.client.feedback
         stored = await asyncio.to_thread(store.record_vote, self.answer_id, interaction.user.id, self.vote)
-        lang = stored.lang if stored else render.locale_lang(interaction.locale)
-        await send_ephemeral(interaction, render.text(lang, "thanks" if stored else "answer_gone"))
+        lang = stored.lang if stored else strings.locale_lang(interaction.locale)
+        await send_ephemeral(interaction, strings.text(lang, "thanks" if stored else "answer_gone"))
 
 
 class SourcesPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"citebot:sources:(?P<page>\d+)"):
@@ -107,14 +107,14 @@ class SourcesPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ci
     async def _turn(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer()
         sources = await interaction.client.runner.sources()
-        embed, view = sources_message(sources, self.page, render.locale_lang(interaction.locale))
+        embed, view = sources_message(sources, self.page, strings.locale_lang(interaction.locale))
         await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
 def answer_view(answer_id: str, lang: str, *, with_passages: bool) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     if with_passages:
-        view.add_item(PassagesButton(answer_id, render.text(lang, "show_passages")))
+        view.add_item(PassagesButton(answer_id, strings.text(lang, "show_passages")))
     view.add_item(VoteButton("up", answer_id))
     view.add_item(VoteButton("down", answer_id))
     return view

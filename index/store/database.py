@@ -120,9 +120,7 @@ class Store:
             corrupt = code & 0xFF in (11, 26) if code is not None else not isinstance(exc, sqlite3.OperationalError)
             if not corrupt:
                 raise
-            raise IndexCorrupt(f"{self.db_path} is not a readable citebot index ({exc}). Move it away and "
-                               f"rebuild from the articles with: citebot ingest PATH... --index {self.directory}"
-                               ) from exc
+            raise IndexCorrupt(self.db_path, str(exc), self.directory, "reingest") from exc
 
     def load_search_files(self) -> None:
         """Read the FAISS files now (and on every reload): a server should not pay for it on its first question."""
@@ -133,10 +131,7 @@ class Store:
     def check_model(self, model: str) -> None:
         """Refuse to serve queries embedded by another model than the one that built the index."""
         if self.model and self.model != model:
-            raise ModelMismatch(
-                f"the index in {self.directory} was built with the embedding model '{self.model}', "
-                f"not '{model}'. Query it with CITEBOT_MODEL={self.model}, or rebuild it for the new model "
-                f"in another directory: citebot ingest PATH... --index NEW_DIR")
+            raise ModelMismatch(self.directory, self.model, model)
 
     def close(self) -> None:
         if self._con is not None:
@@ -159,8 +154,8 @@ class Store:
         """Read the committed generation and publish it as one snapshot."""
         meta = self.meta()
         if int(meta.get("schema", SCHEMA_VERSION)) != SCHEMA_VERSION:
-            raise IndexCorrupt(f"{self.db_path} has index schema {meta['schema']}, this citebot reads "
-                               f"{SCHEMA_VERSION}: rebuild with citebot ingest PATH... --index NEW_DIR")
+            raise IndexCorrupt(self.db_path, f"index schema {meta['schema']}; this citebot reads {SCHEMA_VERSION}",
+                               self.directory, "reingest")
         generation = int(meta.get("generation", 0))
         fields = dict(generation=generation, model=meta.get("model"), dim=int(meta.get("dim", 0)),
                       lang_offsets=json.loads(meta.get("lang_offsets", "{}")),
@@ -175,21 +170,15 @@ class Store:
                      for lang in meta["dense_langs"].split(",") if lang}
             for path in paths.values():
                 if not path.exists():
-                    raise self.damaged(DamagedFile(path, "missing"))
+                    raise DamagedFile(path, "missing")
         else:  # written before the languages were recorded
             paths = {lang: p for lang in LANGS if (p := self.directory / f"dense-{lang}-{generation}.faiss").exists()}
         # Read lazily: listing sources must not import faiss. A query opens them all anyway.
         dense = DenseIndexes(paths, self.directory, self.ivf_nprobe)
         if self._eager:
             dense.load()
-        try:
-            lexical = BM25.load(self.directory, f"lexical-{generation}")
-        except DamagedFile as exc:
-            raise self.damaged(exc) from exc
+        lexical = BM25.load(self.directory, f"lexical-{generation}")
         self.snapshot = Snapshot(**fields, dense=dense, lexical=lexical)
-
-    def damaged(self, exc: DamagedFile) -> IndexCorrupt:
-        return IndexCorrupt(f"{exc}. Rebuild the search files with: citebot ingest --rebuild --index {self.directory}")
 
     def refresh(self) -> bool:
         """Reload the derived files if a writer has flipped the generation; True if it did."""
@@ -258,8 +247,7 @@ class Store:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     lock.close()
-                    raise IndexLocked(f"another ingest is writing to {self.directory}; "
-                                      f"wait for it to finish and try again") from None
+                    raise IndexLocked(self.directory) from None
                 time.sleep(0.2)
         try:
             self.refresh()

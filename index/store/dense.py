@@ -94,8 +94,7 @@ def read_faiss(path: Path, directory: Path, nprobe: int | None):
     try:
         index = faiss.read_index(str(path))
     except RuntimeError as exc:
-        raise IndexCorrupt(f"{path} is damaged ({str(exc).splitlines()[0]}). Rebuild the search files with: "
-                           f"citebot ingest --rebuild --index {directory}") from exc
+        raise IndexCorrupt(path, str(exc).splitlines()[0], directory, "rebuild") from exc
     ivf = faiss.try_extract_index_ivf(index)
     if ivf is not None:
         # The search-time breadth is a reader's setting: recall@10 >= 0.95 needs about nlist/8.

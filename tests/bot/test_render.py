@@ -175,9 +175,9 @@ def test_guess_lang_is_the_engines_rule():
     """The bot frames refusals in the language the engine would answer in: an English question quoting a kanji name is English."""
     from index.text.language import detect_lang
 
-    assert render.guess_lang("アラスカ会談はいつ?") == "ja"
-    assert render.guess_lang("When was the summit in 東京?") == "en" == detect_lang("When was the summit in 東京?")
-    assert render.guess_lang("When was the summit?") == "en"
+    assert detect_lang("アラスカ会談はいつ?") == "ja"
+    assert detect_lang("When was the summit in 東京?") == "en" == detect_lang("When was the summit in 東京?")
+    assert detect_lang("When was the summit?") == "en"
 
 
 sentence_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=2500)
@@ -203,3 +203,17 @@ def test_any_answer_renders_within_limits_with_citations_beside_sentences(texts,
         assert_within_limits(reply)
         for n in markers(reply.content):
             assert f"**[{n}]** " in reply.embeds[0].description
+
+
+def test_engine_problems_are_worded_for_discord_without_commands():
+    """A busy, read-only or damaged index gets a plain sentence in the user's language, never CLI syntax."""
+    from pathlib import Path
+
+    from index.errors import IndexCorrupt, IndexLocked, IndexReadOnly, LoadError
+
+    for lang in ("en", "ja"):
+        for error in (IndexLocked(Path("/srv/i")), IndexReadOnly(Path("/srv/i")),
+                      IndexCorrupt(Path("/srv/i/x.faiss"), "truncated", Path("/srv/i"), "rebuild")):
+            worded = strings.engine_problem(lang, error)
+            assert worded and "citebot" not in worded and "/srv" not in worded and "--" not in worded
+    assert strings.engine_problem("en", LoadError("/a.txt", "empty file")) is None

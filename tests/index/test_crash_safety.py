@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
+from bot.cli.wording import describe
 from index.errors import IndexCorrupt
 
 REPO = Path(__file__).resolve().parents[2]
@@ -221,13 +222,14 @@ def _truncate(path: Path, keep: float) -> None:
 
 
 def _open_error(index_dir: Path, embedder) -> str:
+    """How the CLI words the IndexCorrupt that opening (or asking) raises."""
     with pytest.raises(IndexCorrupt) as err:
         eng = Engine.open(index_dir, embedder=embedder)
         try:  # a damage found only when reading counts too, as long as it is reported the same way
             eng.ask(QUESTIONS[0])
         finally:
             eng.close()
-    return str(err.value)
+    return describe(err.value)
 
 
 DERIVED_DAMAGE = [

@@ -1,4 +1,6 @@
 """Index persistence: incremental re-ingest, replacement, removal, crash safety, model mismatch, locking."""
+from pathlib import Path
+
 import pytest
 
 from index.engine import Engine
@@ -64,13 +66,18 @@ def test_changed_file_replaces_its_old_passages(tmp_path, corpus, embedder):
 
 
 def test_deleted_file_is_dropped_on_reingest_and_remove_works(tmp_path, corpus, embedder):
-    """A file gone from an ingested folder leaves the index; `remove` drops one by path or title."""
+    """A file gone from an ingested folder leaves the index; `find` names an article by path, file
+    name or title (any case) and `remove` drops it by that path."""
     eng = _engine(tmp_path, embedder)
     eng.ingest([corpus])
     (corpus / "a.txt").unlink()
     report = eng.ingest([corpus])
     assert len(report.removed) == 1 and eng.stats()["articles"] == 1
-    assert eng.remove("Library opens")
+    (path,) = [s.path for s in eng.sources()]
+    assert [s.path for s in eng.find("library OPENS")] == [path] == [s.path for s in eng.find(Path(path).name)]
+    assert [s.path for s in eng.find(path)] == [path] and eng.find("no such article") == []
+    assert not eng.remove("Library opens")  # a title is not a path
+    assert eng.remove(path)
     assert eng.stats()["articles"] == 0
 
 

@@ -14,9 +14,8 @@ from discord.ext import commands
 
 from index.errors import CitebotError
 
-from .. import render
+from .. import render, strings
 from ..replies import NO_MENTIONS, send_ephemeral
-from index.types import SourceInfo
 
 if TYPE_CHECKING:
     from ..bot import CitebotBot
@@ -43,10 +42,10 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="ingest", description="Add or update an article (.txt, .md or .html).")
     @app_commands.describe(file="The article file")
     async def ingest(self, interaction: discord.Interaction[CitebotBot], file: discord.Attachment) -> None:
+        lang = strings.locale_lang(interaction.locale)
         if not file.filename.lower().endswith(INGESTIBLE) or file.size > MAX_UPLOAD_BYTES:
-            await send_ephemeral(
-                interaction, f"Please attach a {', '.join(INGESTIBLE)} file under {MAX_UPLOAD_BYTES // 2**20} MB."
-            )
+            await send_ephemeral(interaction, strings.text(lang, "admin_bad_file", kinds=", ".join(INGESTIBLE),
+                                                           mb=MAX_UPLOAD_BYTES // 2**20))
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
         path = self.bot.config.articles_dir / safe_filename(file.filename)
@@ -55,7 +54,10 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
         try:
             report = await self.bot.runner.ingest([path])
         except CitebotError as exc:
-            await self._say(interaction, f"Could not ingest {file.filename}: {exc}")
+            reason = strings.engine_problem(lang, exc)
+            if reason is None:
+                raise  # an apology and a log line, from the tree's error handler
+            await self._say(interaction, strings.text(lang, "admin_not_ingested", file=file.filename, reason=reason))
             return
         log.info("user %s ingested %s", interaction.user.id, path)
         await self._say(interaction, render.render_ingest_report(report))
@@ -63,26 +65,21 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="remove", description="Remove an article from the index, by path or title.")
     @app_commands.describe(path_or_title="The article's path, file name or exact title")
     async def remove(self, interaction: discord.Interaction[CitebotBot], path_or_title: str) -> None:
+        lang = strings.locale_lang(interaction.locale)
         await interaction.response.defer(thinking=True, ephemeral=True)
-        matches = find_sources(await self.bot.runner.sources(), path_or_title)
+        matches = await self.bot.runner.find(path_or_title)
         if len(matches) != 1:
             listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
-            message = (
-                f"Several articles match; use the path:\n{listed}"
-                if matches
-                else f"No article matches {path_or_title!r}."
-            )
-            await self._say(interaction, message)
+            key = "admin_ambiguous" if matches else "admin_no_match"
+            await self._say(interaction, strings.text(lang, key, listed=listed, wanted=path_or_title))
             return
         target = matches[0]
         removed = await self.bot.runner.remove(target.path)
         if removed:
             await asyncio.to_thread(self._forget_upload, Path(target.path))
             log.info("user %s removed %s", interaction.user.id, target.path)
-        await self._say(
-            interaction,
-            f"Removed {target.title} ({target.path})." if removed else f"{target.path} was not in the index.",
-        )
+        key = "admin_removed" if removed else "admin_not_indexed"
+        await self._say(interaction, strings.text(lang, key, title=target.title, path=target.path))
 
     @app_commands.command(name="stats", description="Index and feedback statistics.")
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
@@ -112,19 +109,6 @@ def safe_filename(name: str) -> str:
     suffix = next((ext for ext in INGESTIBLE if base.lower().endswith(ext)), "")
     stem = re.sub(r"[^\w\-]+", "_", base[: len(base) - len(suffix)]).strip("_")
     return (stem or "article") + suffix
-
-
-def find_sources(sources: list[SourceInfo], wanted: str) -> list[SourceInfo]:
-    """Articles matching by exact path, then by file name, then by title (ignoring case)."""
-    wanted = wanted.strip()
-    for matches in (
-        [s for s in sources if s.path == wanted],
-        [s for s in sources if Path(s.path).name == wanted],
-        [s for s in sources if s.title.strip().casefold() == wanted.casefold()],
-    ):
-        if matches:
-            return matches
-    return []
 
 
 def _write(path: Path, data: bytes) -> None:

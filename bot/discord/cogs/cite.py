@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import discord
+
+from index.text.language import detect_lang
 from discord import app_commands
 from discord.ext import commands
 
-from .. import render
+from .. import render, strings
 from ..answers import question_problem
 from ..cooldown import cooldown_check
 from ..replies import NO_MENTIONS, send_ephemeral
@@ -42,7 +44,7 @@ class CiteCog(commands.Cog):
     async def find_sources(self, interaction: discord.Interaction[CitebotBot], message: discord.Message) -> None:
         claim = message.content.strip()
         if not claim:
-            await send_ephemeral(interaction, render.text(render.locale_lang(interaction.locale), "empty_claim"))
+            await send_ephemeral(interaction, strings.text(strings.locale_lang(interaction.locale), "empty_claim"))
             return
         # Private: looking up someone's message should not post into their conversation.
         await interaction.response.defer(thinking=True, ephemeral=True)
@@ -51,7 +53,7 @@ class CiteCog(commands.Cog):
 
     async def _send_lookup(self, interaction: discord.Interaction[CitebotBot], claim: str, *, ephemeral: bool) -> None:
         citations = await self.bot.runner.cite(claim)
-        reply = render.render_citations(claim, citations, render.guess_lang(claim))
+        reply = render.render_citations(claim, citations, detect_lang(claim))
         await interaction.followup.send(
             reply.content, embeds=list(reply.embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
         )

@@ -7,9 +7,11 @@ import re
 from typing import TYPE_CHECKING
 
 import discord
+
+from index.text.language import detect_lang
 from discord.ext import commands
 
-from .. import render
+from .. import render, strings
 from ..answers import answer_question, question_problem
 from ..replies import NO_MENTIONS
 
@@ -41,7 +43,7 @@ class MentionCog(commands.Cog):
         problem = question_problem(question, self.bot.config.max_question_chars)
         wait = 0.0 if problem else self.bot.cooldowns.hit(message.author.id)
         if problem or wait > 0:
-            refusal = problem or render.text(render.guess_lang(question), "cooldown", seconds=max(1, round(wait)))
+            refusal = problem or strings.text(detect_lang(question), "cooldown", seconds=max(1, round(wait)))
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
             return
         posts = await answer_question(self.bot, question, message.author.id)
@@ -65,7 +67,7 @@ class MentionCog(commands.Cog):
     async def _apologize(self, message: discord.Message) -> None:
         try:
             await message.channel.send(
-                render.text(render.guess_lang(message.content), "apology"), allowed_mentions=NO_MENTIONS
+                strings.text(detect_lang(message.content), "apology"), allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException as exc:
             log.warning("could not deliver the apology: %s", exc)

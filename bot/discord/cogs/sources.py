@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from .. import render
+from .. import render, strings
 from ..replies import NO_MENTIONS
 from ..views import sources_message
 
@@ -24,18 +24,18 @@ class SourcesCog(commands.Cog):
     @app_commands.describe(page="Page to show (10 articles a page)")
     async def sources(self, interaction: discord.Interaction[CitebotBot], page: app_commands.Range[int, 1] = 1) -> None:
         await interaction.response.defer(thinking=True)
-        embed, view = sources_message(await self.bot.runner.sources(), page, render.locale_lang(interaction.locale))
+        embed, view = sources_message(await self.bot.runner.sources(), page, strings.locale_lang(interaction.locale))
         await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="source", description="Show one article's details, by its number in /sources.")
     @app_commands.describe(n="The article's number in /sources")
     async def source(self, interaction: discord.Interaction[CitebotBot], n: app_commands.Range[int, 1]) -> None:
         await interaction.response.defer(thinking=True)
-        lang = render.locale_lang(interaction.locale)
+        lang = strings.locale_lang(interaction.locale)
         ordered = await self.bot.runner.sources()
         if n > len(ordered):
             await interaction.followup.send(
-                render.text(lang, "source_missing", n=n, count=len(ordered)), allowed_mentions=NO_MENTIONS
+                strings.text(lang, "source_missing", n=n, count=len(ordered)), allowed_mentions=NO_MENTIONS
             )
             return
         await interaction.followup.send(embed=render.render_source(ordered[n - 1], lang), allowed_mentions=NO_MENTIONS)

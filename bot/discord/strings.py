@@ -1,0 +1,115 @@
+"""Every text the bot shows, in English and Japanese, and the language to show it in."""
+
+from __future__ import annotations
+
+from index.errors import CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, QuestionTooLong
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources",
+        "no_coverage": "The articles don't cover this.",
+        "show_passages": "Show passages",
+        "closest": "Closest passages, for reference",
+        "omitted": "{count} more sentence(s) did not fit and were left out with their sources.",
+        "continued": "(continued {part}/{parts})",
+        "too_long": "Sorry, that question is {length} characters long; please keep it under {limit}.",
+        "claim_too_long": "Sorry, that text is {length} characters long; please keep it under {limit}.",
+        "empty": "Please ask a question, e.g. “When did the library reopen?”",
+        "empty_claim": "That message has no text to look up.",
+        "cooldown": "You're asking quickly! Please wait {seconds} s and try again.",
+        "apology": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "denied": "Sorry, only members with the Manage Server permission can use this command.",
+        "thanks": "Thanks for the feedback!",
+        "answer_gone": "Sorry, I no longer have that answer's passages.",
+        "cite_header": "Passages for: {claim}",
+        "cite_none": "No passage in the articles supports this.",
+        "sources_empty": "No articles are indexed yet.",
+        "sources_title": "Indexed articles",
+        "sources_footer": "Page {page}/{pages} · {count} articles · /source n for details",
+        "source_missing": "There is no article {n}; /sources lists {count}.",
+        "field_url": "URL",
+        "field_outlet": "Outlet",
+        "field_published": "Published",
+        "field_passages": "Passages",
+        "field_lang": "Language",
+        "field_file": "File",
+        "admin_bad_file": "Please attach a {kinds} file under {mb} MB.",
+        "admin_not_ingested": "Could not index {file}: {reason}",
+        "admin_ambiguous": "Several articles match; use the path:\n{listed}",
+        "admin_no_match": "No article matches '{wanted}'.",
+        "admin_removed": "Removed {title} ({path}).",
+        "admin_not_indexed": "{path} was not in the index.",
+        "index_busy": "The library is being updated right now. Please try again in a minute.",
+        "index_damaged": "Part of the library's index is damaged; the operator has been told. Please try again later.",
+        "index_read_only": "The library is read-only on this server: articles cannot be added or removed.",
+    },
+    "ja": {
+        "sources": "出典",
+        "no_coverage": "記事にはこの質問への答えが見つかりませんでした。",
+        "show_passages": "引用箇所を表示",
+        "closest": "参考:内容の近い箇所",
+        "omitted": "長すぎるため、残り{count}文を出典ごと省略しました。",
+        "continued": "(続き {part}/{parts})",
+        "too_long": "すみません、質問が{length}文字あります。{limit}文字以内でお願いします。",
+        "claim_too_long": "すみません、文章が{length}文字あります。{limit}文字以内でお願いします。",
+        "empty": "質問を入力してください。例:「図書館の再開はいつ?」",
+        "empty_claim": "このメッセージには調べられる文章がありません。",
+        "cooldown": "少し間をあけてください。{seconds}秒後にもう一度どうぞ。",
+        "apology": "すみません、処理中にエラーが起きました。しばらくしてからもう一度お試しください。",
+        "denied": "すみません、このコマンドは「サーバー管理」権限のあるメンバーだけが使えます。",
+        "thanks": "フィードバックありがとうございます!",
+        "answer_gone": "すみません、この回答の引用箇所はもう残っていません。",
+        "cite_header": "該当する箇所: {claim}",
+        "cite_none": "記事の中にこれを裏付ける箇所は見つかりませんでした。",
+        "sources_empty": "まだ記事が登録されていません。",
+        "sources_title": "登録済みの記事",
+        "sources_footer": "{page}/{pages}ページ · 全{count}件 · 詳細は /source n",
+        "source_missing": "{n}番の記事はありません。/sources には{count}件あります。",
+        "field_url": "URL",
+        "field_outlet": "媒体",
+        "field_published": "公開日",
+        "field_passages": "パッセージ数",
+        "field_lang": "言語",
+        "field_file": "ファイル",
+        "admin_bad_file": "{kinds} のファイル({mb} MB未満)を添付してください。",
+        "admin_not_ingested": "{file} を登録できませんでした: {reason}",
+        "admin_ambiguous": "複数の記事が該当します。パスで指定してください:\n{listed}",
+        "admin_no_match": "「{wanted}」に該当する記事はありません。",
+        "admin_removed": "{title}({path})を削除しました。",
+        "admin_not_indexed": "{path} は登録されていません。",
+        "index_busy": "ただいまライブラリを更新中です。1分ほどしてからもう一度お試しください。",
+        "index_damaged": "ライブラリの索引の一部が壊れています。管理者に通知しました。しばらくしてからお試しください。",
+        "index_read_only": "このサーバーのライブラリは読み取り専用のため、記事の追加や削除はできません。",
+    },
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """Frame text in the reader's language ("ja" or "en"; anything else reads English)."""
+    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+
+
+def refusal(lang: str, error: Exception) -> str:
+    """The polite text for the engine refusing a question or claim (EmptyQuestion, QuestionTooLong)."""
+    limit = getattr(error, "limit", None)
+    if limit is not None:
+        return text(lang, "too_long", length=error.length, limit=limit)
+    return text(lang, "empty")
+
+
+def locale_lang(locale: object) -> str:
+    return "ja" if str(locale).startswith("ja") else "en"
+
+
+def engine_problem(lang: str, error: CitebotError) -> str | None:
+    """A Discord user's words for an engine error they can do something about (or wait out);
+    None for the rest, which deserve an apology and a log line."""
+    if isinstance(error, (EmptyQuestion, QuestionTooLong)):
+        return refusal(lang, error)
+    if isinstance(error, IndexLocked):
+        return text(lang, "index_busy")
+    if isinstance(error, IndexReadOnly):
+        return text(lang, "index_read_only")
+    if isinstance(error, IndexCorrupt):
+        return text(lang, "index_damaged")
+    return None
