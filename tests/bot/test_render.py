@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render
+from bot.discord import render, strings
 from bot.discord.render import Reply
 from index.types import SourceInfo
 
