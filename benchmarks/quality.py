@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, yet import the project's packages
 
 from benchmarks.stats import percentile  # noqa: E402
-from index.evaluation.scoring import BAR, EvalReport, Question, format_report, load_questions, passes, score  # noqa: E402
+from index.evaluation import BAR, EvalReport, Question, format_report, load_questions, passes, score  # noqa: E402
 from index.types import Answer  # noqa: E402
 
 DEV = REPO.parent / "shared" / "eval" / "dev"

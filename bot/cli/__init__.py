@@ -310,7 +310,7 @@ def cmd_remove(args) -> int:
 def cmd_eval(args) -> int:
     from index.engine import Engine
     from index.errors import ConfigError
-    from index.evaluation.scoring import format_report, load_questions, score
+    from index.evaluation import format_report, load_questions, score
 
     questions = load_questions(args.questions)
     if not args.corpus.is_dir():

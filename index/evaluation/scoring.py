@@ -5,15 +5,15 @@ serves `citebot eval`, the quality benchmark and the tests.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-from index.errors import CitebotError
 from index.types import Answer, Citation
+from index.evaluation.questions import Question
+
+_WHITESPACE = re.compile(r"\s+")
 
 # Measure names, in the order reports show them.
 ANSWERABLE_MEASURES = (
@@ -45,92 +45,6 @@ NOT_IN_ANSWER = "retrieved but not in the answer"
 WRONG_SOURCE = "wrong source"
 WRONGLY_ABSTAINED = "wrongly abstained"
 ANSWERED_UNANSWERABLE = "answered an unanswerable"
-
-_REQUIRED_KEYS = ("id", "question", "lang", "type", "answerable")
-_WHITESPACE = re.compile(r"\s+")
-
-
-class QuestionFileError(CitebotError, ValueError):
-    """A questions file line is not a valid question; the message names the line."""
-
-    def __init__(self, path: str, line: int, reason: str):
-        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
-        self.path = path
-        self.line = line
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    question: str
-    lang: str
-    type: str
-    answerable: bool
-    evidence: list[str] = field(default_factory=list)
-    file: list[str] = field(default_factory=list)  # aligned with evidence when it spans files
-    answer: str = ""
-    source_url: list[str] = field(default_factory=list)  # empty: no gold URL, skip source_url@5
-
-
-def _as_list(value: object, key: str) -> list[str]:
-    # The jsonl writes a single value as a string and several as a list; callers want one shape.
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    # A null inside a list is an evidence string from a file with no URL: nothing to require.
-    if isinstance(value, list) and all(v is None or isinstance(v, str) for v in value):
-        return [v for v in value if v is not None]
-    raise ValueError(f"'{key}' must be a string, a list of strings or null, not {value!r}")
-
-
-def _parse_question(obj: object) -> Question:
-    if not isinstance(obj, dict):
-        raise ValueError("expected a JSON object")
-    missing = [k for k in _REQUIRED_KEYS if k not in obj]
-    if missing:
-        raise ValueError(f"missing key(s): {', '.join(missing)}")
-    if not isinstance(obj["answerable"], bool):
-        raise ValueError(f"'answerable' must be true or false, not {obj['answerable']!r}")
-    for key in ("id", "question", "lang", "type"):
-        if not isinstance(obj[key], str):
-            raise ValueError(f"'{key}' must be a string, not {obj[key]!r}")
-    evidence = _as_list(obj.get("evidence"), "evidence")
-    if obj["answerable"] and not evidence:
-        raise ValueError("an answerable question needs at least one evidence string")
-    return Question(
-        id=obj["id"],
-        question=obj["question"],
-        lang=obj["lang"],
-        type=obj["type"],
-        answerable=obj["answerable"],
-        evidence=evidence,
-        file=_as_list(obj.get("file"), "file"),
-        answer=obj.get("answer") or "",
-        source_url=_as_list(obj.get("source_url"), "source_url"),
-    )
-
-
-def load_questions(path: str | Path) -> list[Question]:
-    """Read a questions.jsonl; blank lines are skipped, a bad line raises QuestionFileError."""
-    questions: list[Question] = []
-    try:
-        f = open(path, encoding="utf-8")
-    except OSError as e:
-        raise QuestionFileError(str(path), 0, f"cannot be read ({e.strerror or e})") from None
-    with f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                questions.append(_parse_question(json.loads(line)))
-            except json.JSONDecodeError as e:
-                raise QuestionFileError(str(path), number, f"not valid JSON ({e.msg})") from e
-            except ValueError as e:
-                raise QuestionFileError(str(path), number, str(e)) from e
-    return questions
-
 
 # ---------------------------------------------------------------- matching
 
@@ -356,67 +270,3 @@ def score(questions: Sequence[Question], answers: Sequence[Answer]) -> EvalRepor
         by_lang=_groups_by(results, "lang"),
         results=results,
     )
-
-
-# ---------------------------------------------------------------- text report
-
-_SHORT = {
-    "hit@1": "hit@1",
-    "hit@3": "hit@3",
-    "hit@5": "hit@5",
-    "answer_has_evidence": "ans_ev",
-    "cite@1": "cite@1",
-    "source_url@5": "url@5",
-    "false_abstain": "f_abst",
-    "unanswerable_abstained": "unans",
-}
-
-
-def _cell(m: Measure) -> str:
-    return "-" if m.value is None else f"{m.value:.2f} {m.hits}/{m.total}"
-
-
-def _truncate(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(groups: Sequence[GroupScores]) -> list[str]:
-    width = max(len(g.name) for g in groups) + 1
-    cells = [[_cell(g.measures[m]) for m in MEASURES] for g in groups]
-    col = [max(len(_SHORT[m]), *(len(row[i]) for row in cells)) for i, m in enumerate(MEASURES)]
-    header = f"{'':<{width}}{'n':>4}  " + "  ".join(f"{_SHORT[m]:>{col[i]}}" for i, m in enumerate(MEASURES))
-    lines = [header]
-    for g, row in zip(groups, cells):
-        lines.append(f"{g.name:<{width}}{g.questions:>4}  " + "  ".join(f"{c:>{col[i]}}" for i, c in enumerate(row)))
-    return lines
-
-
-def _bar_line(report: EvalReport) -> str:
-    parts = []
-    for m, (op, threshold) in BAR.items():
-        value = report.overall.value(m)
-        verdict = {True: "PASS", False: "FAIL", None: "n/a"}[passes(m, value)]
-        shown = "-" if value is None else f"{value:.2f}"
-        parts.append(f"{_SHORT[m]} {shown}{op}{threshold:.2f} {verdict}")
-    return "bar: " + " | ".join(parts)
-
-
-def format_report(report: EvalReport, question_width: int = 60) -> str:
-    """A compact table: overall, by type, by lang, the bar, then each wrong question."""
-    groups = [report.overall, *report.by_type.values(), *report.by_lang.values()]
-    lines = _table(groups)
-    lines.append(_bar_line(report))
-    lines.append(f"overall: {'PASS' if report.passed else 'FAIL'}")
-    wrong = report.wrong
-    lines.append(f"wrong questions: {len(wrong)}/{len(report.results)}")
-    for r in wrong:
-        top = r.top_title or "(no citation)"
-        if r.top_section:
-            top += f" § {r.top_section}"
-        lines.append(
-            f"  {r.id} {r.type}/{r.lang}: {'; '.join(r.reasons)} | {_truncate(r.question, question_width)}"
-            f" | top: {_truncate(top, 50)}"
-        )
-    return "\n".join(lines)
-

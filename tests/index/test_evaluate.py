@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluation.scoring import (
+from index.evaluation import (
     ANSWERED_UNANSWERABLE,
     BAR,
     NOT_IN_ANSWER,
