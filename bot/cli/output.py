@@ -1,0 +1,61 @@
+"""What the terminal shows: progress, ingest summaries, answers and citations as text."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def log_path() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("citebot", appauthor=False)) / "citebot.log"
+
+
+def progress_bar():
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(path: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+        bar.n = done
+        bar.set_postfix_str(Path(path).name[-40:] if path else "writing index")
+        bar.refresh()
+        if done == total and not path:
+            bar.close()
+
+    return update
+
+
+def print_report(report) -> None:
+    print(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+          f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.passages} passages written.",
+          file=sys.stderr)
+    for path, reason in report.skipped:
+        print(f"  skipped {path}: {reason}", file=sys.stderr)
+    if any(reason.startswith("unexpected error") for _, reason in report.skipped):
+        print(f"  (the tracebacks of unexpected errors are in {log_path()})", file=sys.stderr)
+
+
+def format_citation(c, with_passage: bool = False) -> str:
+    where = " — ".join(x for x in (c.title, c.section) if x)
+    meta = ", ".join(x for x in (c.source or c.outlet, c.published) if x)
+    lines = [f"[{c.n}] {where}" + (f" ({meta})" if meta else ""), f"    {c.link or c.path}"]
+    if c.source_url and c.url:
+        lines.append(f"    quoted in: {c.url}")
+    if with_passage:
+        lines.append("    " + " ".join(c.passage.split())[:400])
+    return "\n".join(lines)
+
+
+def format_answer(answer) -> str:
+    if answer.abstained:
+        head = answer.message
+        refs = answer.citations[:3]
+    else:
+        head = answer.text
+        refs = answer.citations
+    body = "\n".join(format_citation(c, with_passage=answer.abstained) for c in refs)
+    return f"{head}\n\n{body}" if body else head
