@@ -5,16 +5,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO
 from index.ingest.decoding import clean_text
 from index.engine import Engine
 from index.settings import MAX_QUESTION_CHARS
 from index.errors import EmptyQuestion, QuestionTooLong
 
-REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "index" / "sample_corpus"
 
 QUESTIONS = [

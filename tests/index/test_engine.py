@@ -2,10 +2,11 @@
 
 import pytest
 
+from tests.paths import SAMPLE_CORPUS
 from index.engine import Engine
 from index.errors import EmptyQuestion
 
-SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / "index" / "sample_corpus"
+SAMPLE = SAMPLE_CORPUS
 
 
 @pytest.fixture(scope="module")

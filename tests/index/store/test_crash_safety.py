@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO
 from index.engine import Engine
 from bot.cli.wording import describe
 from index.errors import IndexCorrupt
 
-REPO = Path(__file__).resolve().parents[2]
 NEWS = "{title}\nURL: https://news.example.com/{slug}\nDate: 2025-09-{day:02d}\n\n{body}\n"
 
 # Version 1 of the corpus, then version 2: one article edited, one deleted, three added.

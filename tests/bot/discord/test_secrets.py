@@ -8,13 +8,12 @@ import shutil
 import subprocess
 import sys
 import traceback
-from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO
 from bot.discord.settings import BotConfig, ConfigError
 
-REPO = Path(__file__).resolve().parents[2]
 TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GxYzAb.s3cr3t-t0ken-DO-NOT-LEAK_9f8e7d"
 SECRET_PART = "s3cr3t-t0ken-DO-NOT-LEAK"
 UNREACHABLE = "http://127.0.0.1:9/api/v10"  # the discard port: connection refused at once

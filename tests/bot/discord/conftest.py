@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.paths import FIXTURES
 from bot.discord.bot import CitebotBot
 from bot.discord.settings import BotConfig, Secret
 from index.engine import Engine
@@ -21,7 +22,7 @@ from index.engine import Engine
 from .engine_double import EngineProxy
 from .fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bot_corpus"
+CORPUS = FIXTURES / "bot_corpus"
 # Facts of that corpus the scenarios ask about.
 LIBRARY_URL = "https://gazette.example.org/riverside/library-reopens"
 LIBRARY_QUESTION = "When did the Riverside library reopen after the renovation?"

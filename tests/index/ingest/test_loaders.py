@@ -9,19 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.paths import FIXTURES, SAMPLE_CORPUS
 from index.errors import LoadError
 from index.ingest.files import iter_article_files
 from index.ingest.loaders import load_document
 from index.ingest.loaders.common import iso_date, short_outlet
 from index.types import Block, Document
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
-SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "index" / "sample_corpus"
+ARTICLES = FIXTURES / "articles"
 SENTINEL = "ZEBRA-PLUM-7731"  # appears in the HTML fixture only inside script/style/nav/aside/footer
 
 
 def load(name: str) -> Document:
-    return load_document(FIXTURES / name)
+    return load_document(ARTICLES / name)
 
 
 def block_text(doc: Document, block: Block) -> str:
@@ -53,7 +53,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-ALL_FIXTURES = sorted(p for p in FIXTURES.iterdir() if p.is_file()) + sorted(SAMPLE_CORPUS.iterdir())
+ALL_FIXTURES = sorted(p for p in ARTICLES.iterdir() if p.is_file()) + sorted(SAMPLE_CORPUS.iterdir())
 
 
 # --- invariants over every fixture -------------------------------------------------------------

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import index.store.database as store_module
+from tests.paths import REPO
 from index.engine import Engine
 from index.errors import IndexLocked
 
-REPO = Path(__file__).resolve().parents[2]
 NEWS = "{title}\nURL: https://news.example.com/{slug}\nDate: 2025-10-{day:02d}\n\n{body}\n"
 FIRST = {
     "festival.txt": ("港町の祭り", "港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。"),

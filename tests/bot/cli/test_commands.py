@@ -213,7 +213,7 @@ def test_a_read_only_index_answers(index_dir, corpus, tmp_path, capsys):
     capsys.readouterr()
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"]).returncode:
         pytest.skip("needs unshare -m (root) to mount the index read-only")
-    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    from tests.paths import REPO as repo
     env = {**os.environ, "PYTHONPATH": str(repo), "XDG_STATE_HOME": str(tmp_path / "state")}
     # A private mount namespace: the read-only bind mount vanishes with the child.
     script = ('mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$1" -c '

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.paths import REPO
 from index.ingest import pipeline as ingesting
 from index.engine import Engine
 from index.store.lexical import BM25
@@ -19,7 +20,6 @@ from index.store.dense import ivf_nprobe
 from index.types import NewPassage
 from index.types import Block, Document
 
-REPO = Path(__file__).resolve().parents[2]
 NEWS = "{title}\nURL: https://news.example.com/{slug}\nDate: 2025-09-01\n\n{body}\n"
 ARTICLES = {
     "festival.txt": ("港町の祭り", "港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。"),

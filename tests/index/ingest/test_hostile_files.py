@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
+from tests.paths import REPO
 
 GOOD_JA = ("good_ja.txt", "港町の夏祭り\n\n港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。\n")
 GOOD_EN = ("good_en.md", "---\ntitle: Library opens\n---\n\nThe new city library opened on Monday with 40,000 books.\n")
@@ -198,7 +199,7 @@ def test_cli_ingest_of_the_hostile_folder_prints_reasons_and_succeeds(ingested, 
     for name in bad + [GOOD_EN[0]]:
         (tmp_path / "c" / name).write_bytes((folder / name).read_bytes())
     run = subprocess.run([sys.executable, "-m", "bot", "ingest", str(tmp_path / "c"), "--index", str(tmp_path / "i")],
-                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
     assert run.returncode == 0, run.stderr
     skipped = [line for line in run.stderr.splitlines() if line.strip().startswith("skipped ")]
     assert sorted(line.split(": ")[0].split("/")[-1] for line in skipped) == sorted(bad)
