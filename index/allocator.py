@@ -6,10 +6,9 @@ import ctypes
 
 def pin_malloc_thresholds() -> None:
     """Pin glibc's mmap/trim thresholds at their defaults (1 MiB / 128 KiB) instead of letting them
-    grow. Freeing one big block (an ingest's embedding or BM25 buffers) raises them up to 32/64 MB;
-    after that each thread arena an ingest or question thread lands on keeps a free top chunk of
-    ~30 MB that malloc_trim never returns for non-main arenas: RSS grew ~32 MB per soak run, up to
-    8 arenas per core. With fixed thresholds big blocks are mmapped and freed back to the OS."""
+    grow: once one big block is freed they rise, and every thread arena then keeps a large free top
+    chunk that malloc_trim never returns, so a serving process would grow with each ingest
+    (README, Measured: the soak figures). Fixed, big blocks are mmapped and handed back."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD (setting it also stops the dynamic growth)

@@ -26,9 +26,7 @@ ABSTAIN_BELOW = 0.035
 # means it: its similarity to the term stands this many standard deviations above the term's
 # similarity to unrelated reference text. Below it, the articles do not say what is asked.
 COVERED_Z = 1.2
-# Both sit mid-plateau on the dev set (same answers for ABSTAIN_BELOW 0.03-0.04 and COVERED_Z
-# 1.0-1.4; an unanswerable slips through at 0.02 / 0.8, false abstentions start at 0.045 / 1.5),
-# so that a question set with a slightly different spread does not fall off an edge.
+# Both were fitted by hand on the dev set, in the middle of the range that gives the same answers.
 # Only the best passages' sentences can cover a term: the answer would come from them.
 COVER_PASSAGES = 3
 
@@ -62,7 +60,7 @@ _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
 NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。"
-# For a sentence that names what the question asks for (tokenize.asked_terms).
+# For a sentence that names what the question asks for (question.asked_terms).
 ASKED_BONUS = 0.04
 
 
@@ -85,7 +83,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
             and not any(count.search(c.text) for c in scored[:COUNT_SENTENCES]):
         return abstain(q, hits[:k], NO_COUNT)
     chosen = choose(scored, ranking.term_weights)
-    return cite(q, chosen, hits, k)
+    return cited_answer(q, chosen, hits, k)
 
 
 def _count_cue(q: Query) -> re.Pattern | None:
@@ -157,7 +155,7 @@ def _same_claim(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
-def cite(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
+def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
     """Number the cited passages in order of first use, then list the other hits after them."""
     order: list[Hit] = []
     for c in chosen:
