@@ -47,6 +47,9 @@ _DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|ju
 _WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|どこが報じ|どの(?:新聞|放送|媒体|報道)|"
                            r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication)", re.I)
 _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
+# Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
+# outlet and link are the citation's own fields) and "次のページを読む" teasers.
+_FURNITURE = re.compile(r"^(?:さらに読む|次のページを読む|続きを読む|Read more\b)", re.I)
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
@@ -57,6 +60,11 @@ _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|�
                              r"時間|日間|か月|カ月|ヶ月|週間|本|枚|校|社|店|カ国|か国|発|便|棟|基|軒|匹|頭|隻|階)"
                              r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
 _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
+# "いくら" is answered by an amount in any currency, a country's name allowed before it
+# ("1100万スウェーデン・クローナ").
+_CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|ポンド|フラン|クローナ|クローネ|ルーブル|ルピー|"
+             r"ペソ|レアル|バーツ|ドン|リンギット)")
+_DIGIT = re.compile(r"\d")
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
 NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。"
@@ -78,9 +86,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if not scored:
         return abstain(q, hits[:k])
     count = _count_cue(q)
-    # Checked only when the best passage is Japanese: an English one writes "11 people", not "11人".
+    # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
     if count is not None and hits[0].passage.lang == "ja" \
-            and not any(count.search(c.text) for c in scored[:COUNT_SENTENCES]):
+            and not any(count.search(c.text) if c.hit.passage.lang == "ja" else _DIGIT.search(c.text)
+                        for c in scored[:COUNT_SENTENCES]):
         return abstain(q, hits[:k], NO_COUNT)
     chosen = choose(scored, ranking.term_weights)
     return cited_answer(q, chosen, hits, k)
@@ -91,7 +100,7 @@ def _count_cue(q: Query) -> re.Pattern | None:
     m = _COUNT_QUESTION.search(q.text)
     if m is None:
         return None
-    unit = re.escape(m.group(1)) if m.group(1) else "(?:円|ドル|ユーロ|ウォン|元)"
+    unit = re.escape(m.group(1)) if m.group(1) else _CURRENCY
     return re.compile(_NUMERAL + unit)
 
 
@@ -117,8 +126,8 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
     # A citation line's URL is the citation's link already; in the sentence it is only noise.
     text = _URL_TAIL.sub("", text) or text
-    # A question (a matome's "…はなぜ？" sub-heading) never answers one.
-    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")):
+    # A question (a matome's "…はなぜ？" sub-heading) never answers one, nor does page furniture.
+    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")) or _FURNITURE.search(text):
         return None
     words = set(terms(text)) if p.lang == q.lang else set()
     cover = len(qterms & words) / len(qterms) if qterms else 0.0
@@ -162,8 +171,9 @@ def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Ans
         if c.hit not in order:
             order.append(c.hit)
     number = {h.passage.id: i + 1 for i, h in enumerate(order)}
-    # Sentences of one passage read best in the article's order; passages in citation order.
-    chosen = sorted(chosen, key=lambda c: (number[c.hit.passage.id], c.sentence.start))
+    # The answer leads with the sentence that answers best; the others follow in citation
+    # order, and within a passage in the article's order.
+    chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[c.hit.passage.id], c.sentence.start))
     rest = [h for h in hits if h.passage.id not in number][: max(0, k - len(order))]
     citations = tuple(to_citation(i + 1, h) for i, h in enumerate(order + rest))
     sentences = tuple(AnswerSentence(c.text, number[c.hit.passage.id]) for c in chosen)

@@ -136,3 +136,37 @@ def test_a_question_heading_is_never_an_answer_sentence():
     reply = _scored("He resigned to have back surgery.", 0.1, pid=2)
     assert _score_sentence(q, set(q.terms), set(), [], heading.hit, heading.sentence, 0.2) is None
     assert _score_sentence(q, set(q.terms), set(), [], reply.hit, reply.sentence, 0.1) is not None
+
+
+def test_page_furniture_is_never_an_answer_sentence():
+    """A matome citation line (さらに読む ⇒OUTLET出典/画像元) or a 次のページを読む teaser is never quoted."""
+    from index.answer.compose import _score_sentence
+    from index.answer.ranking import Query
+
+    q = Query("What did Putin say after the summit?", "en", np.zeros(4, np.float32), ["putin", "summit"])
+    for line in ("さらに読む ⇒Reuters出典/画像元: https://example.com/x", "次のページを読む ⇒会談の舞台"):
+        furniture = _scored(line, 0.3)
+        assert _score_sentence(q, set(q.terms), set(), [], furniture.hit, furniture.sentence, 0.3) is None
+
+
+def test_amount_question_takes_any_currency_and_counts_take_english_numbers():
+    """いくら is answered by 1100万スウェーデン・クローナ, not by a head count."""
+    from index.answer.compose import _count_cue
+    from index.answer.ranking import Query
+
+    cue = _count_cue(Query("ノーベル賞の賞金はいくら?", "ja", np.zeros(4, np.float32), []))
+    assert cue.search("賞金は各賞1100万スウェーデン・クローナ") and not cue.search("約1,000人が集まった")
+
+
+def test_the_answer_leads_with_its_best_sentence():
+    """The best-scored sentence comes first even when a runner-up stands earlier in the same passage."""
+    from index.answer.compose import cited_answer
+    from index.answer.ranking import Query
+
+    text = "Fans gathered downtown. Yamamoto was named MVP."
+    early = _scored(text, 0.1, start=0)
+    best = Scored(early.hit, Sentence(1, 24, len(text), np.zeros(4, np.float32)), "Yamamoto was named MVP.", 0.3)
+    runner = Scored(early.hit, Sentence(1, 0, 23, np.zeros(4, np.float32)), "Fans gathered downtown.", 0.28)
+    q = Query("Who was named MVP?", "en", np.zeros(4, np.float32), ["mvp"])
+    answer = cited_answer(q, [best, runner], [early.hit], 5)
+    assert [s.text for s in answer.sentences] == [best.text, runner.text]
