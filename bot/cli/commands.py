@@ -22,14 +22,11 @@ def _engine(args, *, create: bool = False, search_files: bool = True):
 def _query_engine(args):
     """The engine to answer from. Only the default index is ever filled, on first use, with the
     sample articles; a folder named by --index or CITEBOT_INDEX_DIR must already hold an index."""
-    from index.store.database import DB_NAME
-
     s = args.settings
     if s.index_dir_from != "default":
         return _engine(args)
-    fresh = not (s.index_dir / DB_NAME).exists()
     engine = _engine(args, create=True)
-    if fresh or engine.store.generation == 0:
+    if engine.store.generation == 0:
         print(f"No index yet in {s.index_dir}: building one from the sample articles in {SAMPLE_CORPUS}. "
               f"Your first citebot ingest replaces them.", file=sys.stderr)
         print_report(engine.ingest([SAMPLE_CORPUS], progress=progress_bar()))
