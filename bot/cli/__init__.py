@@ -119,9 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     index_opt(sp)
     sp.set_defaults(func=cmd_sources)
 
-    sp = sub.add_parser("remove", help="remove an article by path or title",
+    sp = sub.add_parser("remove", help="remove an article by path, file name or title",
                         description="Remove an article from the index.")
-    sp.add_argument("article", help="the article's path (as citebot sources lists it) or its exact title")
+    sp.add_argument("article", help="the article's path (as citebot sources lists it), its file name, or its title (any case)")
     index_opt(sp)
     sp.set_defaults(func=cmd_remove)
 
