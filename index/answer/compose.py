@@ -8,7 +8,7 @@ import numpy as np
 
 from index.answer.question import asked_terms, focus_terms
 from index.text.terms import terms
-from index.types import Answer, AnswerSentence, Citation, Hit, Query, Ranking, Scored, Sentence
+from index.types import Answer, AnswerSentence, Citation, Hit, Passage, Query, Ranking, Scored, Sentence
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
@@ -48,8 +48,16 @@ _WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|どこが報じ|�
                            r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication)", re.I)
 _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
-# outlet and link are the citation's own fields) and "次のページを読む" teasers.
+# outlet and link are the citation's own fields; it answers only "which outlet") and
+# "次のページを読む" teasers, as a line or as a whole section.
 _FURNITURE = re.compile(r"^(?:さらに読む|次のページを読む|続きを読む|Read more\b)", re.I)
+_SOURCE_LINE = re.compile(r"^さらに読む\s*⇒?.*出典", re.I)
+_TEASER_SECTION = re.compile(r"次のページ|続きを読む|関連記事|あわせて読みたい|Read more|Related", re.I)
+# The matome writer's own voice ("…非常に興味深いです。", "…ですね。", "…と思います。"): an
+# impression, not a reported fact. Quoted speech ends in its verb of saying, so it is kept.
+_COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|と思います|と思いました|気がします|ですよね|"
+                         r"楽しみです|興味深いです|注目です|ものです|かもしれません|努めます|みてください|"
+                         r"ましょう|たいです|たいと思います)[。！!]?$")
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
@@ -79,7 +87,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     hits = ranking.hits
     if not hits or hits[0].score < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
-    missing = uncovered_focus(q, ranking, embed_queries)
+    # The checks below read the question's words: they cannot judge an answer that may sit in a
+    # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people").
+    other_language = any(h.passage.lang != q.lang for h in hits[:COVER_PASSAGES])
+    missing = None if other_language else uncovered_focus(q, ranking, embed_queries)
     if missing:
         return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=missing))
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
@@ -87,12 +98,25 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         return abstain(q, hits[:k])
     count = _count_cue(q)
     # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
-    if count is not None and hits[0].passage.lang == "ja" \
+    if count is not None and not other_language \
             and not any(count.search(c.text) if c.hit.passage.lang == "ja" else _DIGIT.search(c.text)
                         for c in scored[:COUNT_SENTENCES]):
         return abstain(q, hits[:k], NO_COUNT)
     chosen = choose(scored, ranking.term_weights)
+    if _WHICH_SOURCE.search(q.text):
+        chosen = _with_source_line(chosen, scored)
     return cited_answer(q, chosen, hits, k)
+
+
+def _with_source_line(chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
+    """"Which outlet reported X": the sentence that states X, then its block's own citation
+    line ("さらに読む ⇒OUTLET出典/画像元"), which names the outlet in the article's words."""
+    lead = chosen[0]
+    lines = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and _SOURCE_LINE.search(c.text)]
+    if _SOURCE_LINE.search(lead.text):
+        claims = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and not _SOURCE_LINE.search(c.text)]
+        return claims[:1] + [lead] if claims else [lead]
+    return [lead] + lines[:1] + [c for c in chosen[1:] if c not in lines][:MAX_SENTENCES - 2]
 
 
 def _count_cue(q: Query) -> re.Pattern | None:
@@ -126,14 +150,28 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
     # A citation line's URL is the citation's link already; in the sentence it is only noise.
     text = _URL_TAIL.sub("", text) or text
-    # A question (a matome's "…はなぜ？" sub-heading) never answers one, nor does page furniture.
-    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")) or _FURNITURE.search(text):
+    if not quotable(text, p, source_asked=_CITATION_LINE in wanted):
         return None
     words = set(terms(text)) if p.lang == q.lang else set()
     cover = len(qterms & words) / len(qterms) if qterms else 0.0
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * bool(asked & words)
     score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
     return Scored(hit, s, text, score)
+
+
+def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:
+    """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
+    "…はなぜ？" sub-heading), not the title or a heading, not a teaser, not the writer's own
+    impression; a citation line only when the question asks which outlet reported something."""
+    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")):
+        return False
+    if _FURNITURE.search(text):
+        return source_asked and bool(_SOURCE_LINE.search(text))
+    if p.section and _TEASER_SECTION.search(p.section):
+        return False
+    if text in (p.title or "") or text == p.section:
+        return False
+    return not (p.lang == "ja" and _COMMENTARY.search(text))
 
 
 def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -> list[Scored]:

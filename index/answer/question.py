@@ -40,7 +40,8 @@ _EN_VERBS = frozenset(
     keep keeps kept know knows knew pay pays paid put puts send sends sent spend spends spent stand
     stands stood think thinks thought write writes wrote written hit hits set sets let lets cut
     cuts fall falls fell rise rises rose grow grows grew show shows shown speak speaks spoke
-    want wants need needs use uses call calls ask asks try tries seem seems mean means""".split()
+    want wants need needs use uses call calls ask asks try tries seem seems mean means break breaks
+    broke broken work works pay pays""".split()
 )
 
 
@@ -49,7 +50,8 @@ _EN_VERBS = frozenset(
 _EN_FUNCTION = frozenset(
     """among amongst between during within without across against toward towards upon amid
     through throughout around along beside besides beyond despite except inside outside onto
-    since until till unless while whether whereas although though because via per versus""".split()
+    since until till unless while whether whereas although though because via per versus
+    each every either neither other another some any all both""".split()
 )
 # Adjectives that say which value is wanted ("the final tally", "the exact date"), not what it
 # is about: an article states the value without them, so their absence proves nothing.

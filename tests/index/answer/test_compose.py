@@ -170,3 +170,75 @@ def test_the_answer_leads_with_its_best_sentence():
     q = Query("Who was named MVP?", "en", np.zeros(4, np.float32), ["mvp"])
     answer = cited_answer(q, [best, runner], [early.hit], 5)
     assert [s.text for s in answer.sentences] == [best.text, runner.text]
+
+
+def _passage(text: str, title: str = "t", section: str | None = None, lang: str = "ja") -> Passage:
+    return Passage(id=1, doc_path="/a.txt", text=text, start=0, end=len(text), title=title, section=section,
+                   url=None, source=None, source_url=None, published=None, lang=lang)
+
+
+def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
+    """The title (or its first clause), a 次のページを読む section and 「…ですね。」 commentary are not answers; news is."""
+    from index.answer.compose import quotable
+
+    title = "深海で光る新種「ヒカリダルマ」発見!どこで?なぜ光る?"
+    assert not quotable("深海で光る新種「ヒカリダルマ」発見!", _passage("x", title=title))
+    assert not quotable("来年の大会はどうなる、その噂とは。", _passage("x", section="次のページを読む"))
+    assert not quotable("2413人もの支援者がいたというのは、期待の大きさを物語っていますね。", _passage("x"))
+    assert not quotable("影に光を重ねて姿を消すという発想は、非常に興味深いです。", _passage("x"))
+    assert quotable("杉森は「地元で恩返しができたと思います」と語った。", _passage("x", title=title))
+    assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
+
+
+def test_a_citation_line_answers_only_which_outlet_reported_it():
+    """さらに読む ⇒OUTLET出典/画像元 is quotable for a "which outlet" question and for no other."""
+    from index.answer.compose import quotable
+
+    line = "さらに読む ⇒海と科学ニュース出典/画像元"
+    assert quotable(line, _passage(line), source_asked=True)
+    assert not quotable(line, _passage(line), source_asked=False)
+    assert not quotable("次のページを読む ⇒会談の舞台", _passage("x"), source_asked=True)
+
+
+MATOME = """深海魚の新種まとめ
+新種の魚が見つかった話題をまとめました。
+新種はどこで見つかったの?
+公開日:2025/11/12
+
+✅ 海鳴大学の研究チームは12日、水深約1140メートルで採集した魚が新種だったと発表した。
+✅ 新種の体長は6.8センチほどで、丸い体形からヒカリダルマと名付けられた。
+さらに読む ⇒海と科学ニュース出典/画像元: https://umi-kagaku.example.jp/news/2025/11/12/new-species
+水深1000メートル超から見つけ出すというのは、本当にすごいことですね。
+"""
+
+
+def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, embedder):
+    """"Which outlet reported X" is answered with the sentence stating X and its block's citation line."""
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "matome.txt").write_text(MATOME, encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    answer = eng.ask("新種の体長が6.8センチだと報じたのはどこのメディア？")
+    assert not answer.abstained and answer.problem() is None
+    assert "6.8センチ" in answer.sentences[0].text and "海と科学ニュース" in answer.text
+    plain = eng.ask("新種の体長は何センチ？")
+    assert "海と科学ニュース" not in plain.text and "すごいこと" not in plain.text
+
+
+def test_a_noun_the_corpus_spells_in_the_other_language_does_not_refuse(tmp_path, embedder):
+    """An English question naming a Japanese article's town in romaji is answered, not refused over that word."""
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "hospital.txt").write_text(
+        "白砂市立病院の建て替え計画\nURL: https://news.example.jp/shirasuna\nDate: 2026-04-20\n\n"
+        "白砂市の前市長は、市立病院の病床を320床から240床に減らす計画を進めていた。"
+        "新市長はこの計画を見直す方針だ。\n", encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    answer = eng.ask("How many beds did the Shirasuna city hospital plan cut to?")
+    assert not answer.abstained and "240床" in answer.text
