@@ -13,6 +13,18 @@ def _scored(text: str, score: float, pid: int = 1, start: int = 0) -> Scored:
     return Scored(Hit(p, score), s, text, score)
 
 
+def _engine(tmp_path, embedder, name: str, text: str):
+    """An engine over a fresh index of one article."""
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    return eng
+
+
 WEIGHTS = {"pitcher": 2.0, "mvp": 3.0, "victory": 2.0, "series": 1.0}
 
 
@@ -77,16 +89,9 @@ def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise()
 
 def test_question_about_something_the_articles_never_mention_abstains(tmp_path, embedder):
     """An on-topic question whose key noun no article uses or means is refused, naming the noun."""
-    from index.engine import Engine
-
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "match.txt").write_text(
-        "Harbor City wins the cup final\nURL: https://sports.example.com/final\nDate: 2025-05-01\n\n"
+    eng = _engine(tmp_path, embedder, "match.txt", "Harbor City wins the cup final\nURL: https://sports.example.com/final\nDate: 2025-05-01\n\n"
         "Harbor City beat Lakeside 3-1 in the cup final on Saturday. Their captain scored twice in the "
-        "second half. The coach said the team had trained for this game all season.\n", encoding="utf-8")
-    eng = Engine.open(tmp_path / "index", embedder=embedder)
-    eng.ingest([folder])
+        "second half. The coach said the team had trained for this game all season.\n")
     answered = eng.ask("Which team won the cup final?")
     assert not answered.abstained and "Harbor City" in answered.text
     refused = eng.ask("What was the ticket price for the cup final?")
@@ -110,16 +115,9 @@ def test_count_question_wants_a_number_with_its_counter():
 def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, embedder):
     """A Japanese 何人/何発 question is answered only when a nearby sentence gives that count."""
     from index.answer.compose import NO_COUNT
-    from index.engine import Engine
-
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "festival.txt").write_text(
-        "港町の夏祭り\nURL: https://news.example.jp/matsuri\nDate: 2025-08-02\n\n"
+    eng = _engine(tmp_path, embedder, "festival.txt", "港町の夏祭り\nURL: https://news.example.jp/matsuri\nDate: 2025-08-02\n\n"
         "港町で1日、夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられ、海上の台船から"
-        "港全体を照らした。実行委員会は来年も同じ時期に開く予定だという。\n", encoding="utf-8")
-    eng = Engine.open(tmp_path / "index", embedder=embedder)
-    eng.ingest([folder])
+        "港全体を照らした。実行委員会は来年も同じ時期に開く予定だという。\n")
     answered = eng.ask("港町の夏祭りには何人が訪れましたか？")
     assert not answered.abstained and "約3万人" in answered.text
     refused = eng.ask("港町の夏祭りで花火は何発打ち上げられましたか？")
@@ -214,13 +212,7 @@ MATOME = """深海魚の新種まとめ
 
 def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, embedder):
     """"Which outlet reported X" is answered with the sentence stating X and its block's citation line."""
-    from index.engine import Engine
-
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "matome.txt").write_text(MATOME, encoding="utf-8")
-    eng = Engine.open(tmp_path / "index", embedder=embedder)
-    eng.ingest([folder])
+    eng = _engine(tmp_path, embedder, "matome.txt", MATOME)
     answer = eng.ask("新種の体長が6.8センチだと報じたのはどこのメディア？")
     assert not answer.abstained and answer.problem() is None
     assert "6.8センチ" in answer.sentences[0].text and "海と科学ニュース" in answer.text
@@ -230,15 +222,8 @@ def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, e
 
 def test_a_noun_the_corpus_spells_in_the_other_language_does_not_refuse(tmp_path, embedder):
     """An English question naming a Japanese article's town in romaji is answered, not refused over that word."""
-    from index.engine import Engine
-
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "hospital.txt").write_text(
-        "白砂市立病院の建て替え計画\nURL: https://news.example.jp/shirasuna\nDate: 2026-04-20\n\n"
+    eng = _engine(tmp_path, embedder, "hospital.txt", "白砂市立病院の建て替え計画\nURL: https://news.example.jp/shirasuna\nDate: 2026-04-20\n\n"
         "白砂市の前市長は、市立病院の病床を320床から240床に減らす計画を進めていた。"
-        "新市長はこの計画を見直す方針だ。\n", encoding="utf-8")
-    eng = Engine.open(tmp_path / "index", embedder=embedder)
-    eng.ingest([folder])
+        "新市長はこの計画を見直す方針だ。\n")
     answer = eng.ask("How many beds did the Shirasuna city hospital plan cut to?")
     assert not answer.abstained and "240床" in answer.text
