@@ -92,11 +92,12 @@ class Engine:
         return answer
 
     def cite(self, claim: str, k: int = 5) -> list[Citation]:
-        """Passages that support a claim, best first; empty when none does."""
+        """Passages that bear on a claim, those that support it first (Citation.role "supports",
+        else "related"), each with its closest sentence as `quote`; empty when none comes close."""
         claim = self._clean(claim)
         self.store.refresh()
         q = self.searcher.query(claim)
-        return supporting(q, self.searcher.rank(q, k=max(k, 8)), k)
+        return supporting(q, self.searcher.rank(q, k=max(k, 8)), k, self.embedder.embed_queries)
 
     def sources(self) -> list[SourceInfo]:
         self.store.refresh()

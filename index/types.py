@@ -172,10 +172,31 @@ class Citation:
     path: str
     score: float
     outlet: str | None = None
+    # What the passage is to the answer or claim: "cited" (an answer sentence quotes it) or
+    # "related" (close, not quoted) for an answer; "supports" or "related" for citation lookup.
+    role: str = ""
+    # The sentence of `passage` that bears on the question or claim, verbatim; None if none does.
+    quote: str | None = None
 
     @property
     def link(self) -> str | None:
         return self.source_url or self.url
+
+    def excerpt(self, limit: int, mark: tuple[str, str] = ("", "")) -> str:
+        """The passage in at most `limit` characters, centred on `quote` (wrapped in `mark`), with
+        "…" wherever it is cut: a reader sees that there is more, and the sentence that matters."""
+        text = " ".join(self.passage.split())
+        quote = " ".join((self.quote or "").split())
+        at = text.find(quote) if quote else -1
+        if at < 0:
+            return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
+        room = limit - len(quote) - len(mark[0]) - len(mark[1]) - 2
+        if room < 0:  # a quote longer than the limit is cut itself
+            return "…" + mark[0] + quote[:max(limit - 2 - len(mark[0]) - len(mark[1]), 0)] + "…" + mark[1]
+        start = max(0, min(at - room // 3, len(text) - len(quote) - room))
+        end = min(len(text), at + len(quote) + (room - (at - start)))
+        return (("…" if start > 0 else "") + text[start:at] + mark[0] + quote + mark[1]
+                + text[at + len(quote):end] + ("…" if end < len(text) else ""))
 
     def to_json(self) -> dict:
         return {
@@ -190,6 +211,8 @@ class Citation:
             "path": self.path,
             "score": round(float(self.score), 4),
             "outlet": self.outlet,
+            "role": self.role,
+            "quote": self.quote,
         }
 
 

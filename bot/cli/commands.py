@@ -98,6 +98,8 @@ def cmd_cite(args) -> int:
     elif not citations:
         print("No passage in the articles supports this.")
     else:
+        if not any(c.role == "supports" for c in citations):
+            print("No passage states this outright. Related passages:\n")
         print("\n\n".join(format_citation(c, with_passage=True) for c in citations))
     return 0
 

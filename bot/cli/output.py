@@ -39,23 +39,26 @@ def print_report(report) -> None:
         print(f"  (the tracebacks of unexpected errors are in {log_path()})", file=sys.stderr)
 
 
+VERDICT = {"supports": "supports", "related": "related, does not state it"}
+
+
 def format_citation(c, with_passage: bool = False) -> str:
     where = " — ".join(x for x in (c.title, c.section) if x)
     meta = ", ".join(x for x in (c.source or c.outlet, c.published) if x)
-    lines = [f"[{c.n}] {where}" + (f" ({meta})" if meta else ""), f"    {c.link or c.path}"]
+    verdict = f" [{VERDICT[c.role]}]" if with_passage and c.role in VERDICT and c.quote else ""
+    lines = [f"[{c.n}] {where}" + (f" ({meta})" if meta else "") + verdict, f"    {c.link or c.path}"]
     if c.source_url and c.url:
         lines.append(f"    quoted in: {c.url}")
     if with_passage:
-        lines.append("    " + " ".join(c.passage.split())[:400])
+        # The sentence that bears on the question between » «, "…" where the passage is cut.
+        lines.append("    " + c.excerpt(400, ("»", "«")))
     return "\n".join(lines)
 
 
 def format_answer(answer) -> str:
     if answer.abstained:
-        head = answer.message
-        refs = answer.citations[:3]
-    else:
-        head = answer.text
-        refs = answer.citations
-    body = "\n".join(format_citation(c, with_passage=answer.abstained) for c in refs)
-    return f"{head}\n\n{body}" if body else head
+        body = "\n".join(format_citation(c, with_passage=True) for c in answer.citations[:3])
+        return f"{answer.message}\n\n{body}" if body else answer.message
+    cited = [format_citation(c) for c in answer.citations if c.role != "related"]
+    related = [format_citation(c) for c in answer.citations if c.role == "related"]
+    return "\n\n".join([answer.text, "\n".join(cited)] + (["Related:\n" + "\n".join(related)] if related else []))

@@ -63,7 +63,22 @@ def render_answer(answer: Answer, *, max_messages: int = MAX_ANSWER_MESSAGES) ->
         if omitted and i == len(kept):
             notes.append(text(answer.lang, "omitted", count=omitted))
         replies.append(_answer_reply(page, by_n, answer.lang, " ".join(notes)))
+    _add_related(replies[-1].embeds[0], [c for c in answer.citations if c.role == "related"], answer.lang)
     return replies
+
+
+def _add_related(embed: discord.Embed, related: Sequence[Citation], lang: str) -> None:
+    """The close passages the answer does not quote, apart from its sources, as far as they fit."""
+    lines: list[str] = []
+    for c in related:
+        label = _link_text(clip(_label(c.title, c.section), 120))
+        link = _safe_url(c.link)
+        line = f"[{c.n}] " + (f"[{label}]({link})" if link else label)
+        if len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
+            break
+        lines.append(line)
+    if lines and len(embed) + len(text(lang, "related")) + len("\n".join(lines)) <= EMBEDS_TOTAL_LIMIT:
+        embed.add_field(name=text(lang, "related"), value="\n".join(lines), inline=False)
 
 
 def shown_citations(answer: Answer) -> tuple[Citation, ...]:
@@ -173,17 +188,18 @@ def _safe_url(url: str | None) -> str | None:
 # --- passages and citation lookup -----------------------------------------------------------
 
 
-def render_passages(citations: Sequence[Citation]) -> list[discord.Embed]:
-    """One embed per cited passage (the title links to its page), sharing one message's budget."""
+def render_passages(citations: Sequence[Citation], lang: str = "en") -> list[discord.Embed]:
+    """One embed per cited passage (the title links to its page), sharing one message's budget;
+    the sentence that bears on the question or claim in bold, a citation lookup's verdict first."""
     shown = list(citations)[:EMBEDS_LIMIT]
     heads = [(clip(f"[{c.n}] {_label(c.title, c.section)}", EMBED_TITLE_LIMIT), _passage_footer(c)) for c in shown]
     spent = sum(len(title) + len(footer) for title, footer in heads)
     share = min(EMBED_DESCRIPTION_LIMIT, (EMBEDS_TOTAL_LIMIT - spent) // max(len(shown), 1))
     embeds = []
     for citation, (title, footer) in zip(shown, heads, strict=True):
-        embed = discord.Embed(
-            title=title, url=_safe_url(citation.link), description=_quote(citation.passage, share), colour=COLOUR
-        )
+        verdict = text(lang, f"verdict_{citation.role}") + "\n" if citation.role in ("supports", "related") else ""
+        embed = discord.Embed(title=title, url=_safe_url(citation.link),
+                              description=verdict + _quote(citation, share - len(verdict)), colour=COLOUR)
         if footer:
             embed.set_footer(text=footer)
         embeds.append(embed)
@@ -195,16 +211,26 @@ def _passage_footer(citation: Citation) -> str:
     return clip(" · ".join(p for p in parts if p), 300)
 
 
-def _quote(passage: str, limit: int) -> str:
-    return clip("\n".join(f"> {line}" for line in passage.strip().splitlines()) or "—", limit)
+def _quote(citation: Citation, limit: int) -> str:
+    """The passage as a block quote, centred on its quoted sentence in bold, "…" where cut."""
+    # Markdown in the article must not restyle the quote: escape first, then bold the sentence.
+    # Escaping lengthens the text: shrink the excerpt until it fits, so that "…" marks each cut.
+    size = limit - 2
+    while True:
+        excerpt = citation.excerpt(max(size, 1), ("\x00", "\x01"))
+        body = "> " + discord.utils.escape_markdown(excerpt).replace("\x00", "**").replace("\x01", "**")
+        if len(body) <= limit or size <= 1:
+            return clip(body, limit) if excerpt.strip() else "—"
+        size -= len(body) - limit
 
 
 def render_citations(claim: str, citations: Sequence[Citation], lang: str) -> Reply:
-    """Citation lookup: the claim it was for, and the passages that support it."""
+    """Citation lookup: the claim it was for, and the passages that bear on it with their verdicts."""
     if not citations:
         return Reply(text(lang, "cite_none"))
-    header = text(lang, "cite_header", claim=clip(" ".join(claim.split()), 300))
-    return Reply(clip(header, CONTENT_LIMIT), tuple(render_passages(citations)))
+    key = "cite_header" if any(c.role == "supports" for c in citations) else "cite_related_only"
+    header = text(lang, key, claim=clip(" ".join(claim.split()), 300))
+    return Reply(clip(header, CONTENT_LIMIT), tuple(render_passages(citations, lang)))
 
 
 # --- sources ------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.answer.citations import cited_answer, to_citation
 from index.answer.question import asked_terms, focus_terms
 from index.text.terms import terms
-from index.types import Answer, AnswerSentence, Citation, Hit, Passage, Query, Ranking, Scored, Sentence
+from index.types import Answer, Hit, Passage, Query, Ranking, Scored, Sentence
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
@@ -88,8 +89,9 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if not hits or hits[0].score < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
     # The checks below read the question's words: they cannot judge an answer that may sit in a
-    # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people").
-    other_language = any(h.passage.lang != q.lang for h in hits[:COVER_PASSAGES])
+    # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
+    # itself about the question.
+    other_language = any(h.passage.lang != q.lang and h.score >= ABSTAIN_BELOW for h in hits[:COVER_PASSAGES])
     missing = None if other_language else uncovered_focus(q, ranking, embed_queries)
     if missing:
         return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=missing))
@@ -169,7 +171,9 @@ def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:
         return source_asked and bool(_SOURCE_LINE.search(text))
     if p.section and _TEASER_SECTION.search(p.section):
         return False
-    if text in (p.title or "") or text == p.section:
+    # The title line (or its first clause) heads the passage; a title that a loader took from
+    # the body's first sentence is that sentence, and stays quotable.
+    if (text in (p.title or "") and f"{p.title}\n" in p.text) or text == p.section:
         return False
     return not (p.lang == "ja" and _COMMENTARY.search(text))
 
@@ -202,22 +206,6 @@ def _same_claim(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
-def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
-    """Number the cited passages in order of first use, then list the other hits after them."""
-    order: list[Hit] = []
-    for c in chosen:
-        if c.hit not in order:
-            order.append(c.hit)
-    number = {h.passage.id: i + 1 for i, h in enumerate(order)}
-    # The answer leads with the sentence that answers best; the others follow in citation
-    # order, and within a passage in the article's order.
-    chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[c.hit.passage.id], c.sentence.start))
-    rest = [h for h in hits if h.passage.id not in number][: max(0, k - len(order))]
-    citations = tuple(to_citation(i + 1, h) for i, h in enumerate(order + rest))
-    sentences = tuple(AnswerSentence(c.text, number[c.hit.passage.id]) for c in chosen)
-    return Answer(q.text, sentences, citations, abstained=False, lang=q.lang)
-
-
 def abstain(q: Query, hits: list[Hit], message: str | None = None) -> Answer:
     citations = tuple(to_citation(i + 1, h) for i, h in enumerate(hits))
     return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=message or NOT_COVERED[q.lang])
@@ -231,27 +219,28 @@ def uncovered_focus(q: Query, ranking: Ranking, embed_queries: Callable[[list[st
     the attendance at the match" (not): both land on the right article. The missing noun can.
     """
     missing = [t for t in focus_terms(q.text) if t not in ranking.known_terms] if ranking.known_terms is not None else []
-    if not missing:
+    return unmeant(missing, ranking, ranking.hits[:COVER_PASSAGES], embed_queries)
+
+
+def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
+            embed_queries: Callable[[list[str]], np.ndarray]) -> str | None:
+    """The first of `words` that no sentence of `hits` means: the term's similarity to its
+    closest sentence stands less than COVERED_Z standard deviations above its similarity to
+    unrelated reference text."""
+    if not words:
         return None
     vectors, langs = [], []
-    for hit in ranking.hits[:COVER_PASSAGES]:
+    for hit in hits:
         for s, _ in ranking.sentences.get(hit.passage.id, ()):
             vectors.append(s.vector)
             langs.append(hit.passage.lang)
     if not vectors:
         return None
     sentences = np.vstack(vectors)
-    for term, vec in zip(missing, embed_queries(missing)):
+    for term, vec in zip(words, embed_queries(words)):
         sims = sentences @ vec
         best = int(np.argmax(sims))
         null = ranking.reference(langs[best]) @ vec
         if (sims[best] - null.mean()) / max(float(null.std()), 1e-6) < COVERED_Z:
             return term
     return None
-
-
-def to_citation(n: int, hit: Hit) -> Citation:
-    p = hit.passage
-    return Citation(n=n, passage=p.text, title=p.title, section=p.section, url=p.url, source=p.source,
-                    source_url=p.source_url, published=p.published, path=p.doc_path, score=hit.score,
-                    outlet=p.outlet)

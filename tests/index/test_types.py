@@ -24,3 +24,13 @@ def test_each_way_of_misciting_is_a_problem():
     assert Answer("q", (AnswerSentence("港町で祭りが開かれた。", 2),), CITES[1:], False).problem()
     assert Answer("q", (), CITES, False).problem()
     assert Answer("q", (), CITES, True).problem()
+
+
+def test_excerpt_centres_on_the_quote_and_marks_every_cut():
+    """A long passage is cut around its quoted sentence, with "…" on each cut side and the quote marked."""
+    c = Citation(**{**_citation(1, "A" * 200 + " The key sentence. " + "B" * 200).__dict__, "quote": "The key sentence."})
+    short = c.excerpt(60, ("**", "**"))
+    assert len(short) <= 60 and short.startswith("…") and short.endswith("…") and "**The key sentence.**" in short
+    whole = _citation(2, "Short passage.")
+    assert whole.excerpt(60) == "Short passage."
+    assert _citation(3, "x" * 100).excerpt(10) == "x" * 9 + "…"

@@ -103,6 +103,23 @@ def test_sources_and_cite(index_dir, corpus, capsys):
     assert main(["cite", "夏祭りには約3万人が訪れた", "--json"]) == 0
     cits = json.loads(capsys.readouterr().out)["citations"]
     assert cits and "3万人" in cits[0]["passage"]
+    assert cits[0]["role"] == "supports" and "約3万人" in cits[0]["quote"]
+    assert main(["cite", "夏祭りには約3万人が訪れた"]) == 0
+    out = capsys.readouterr().out
+    assert "[supports]" in out and "»" in out and "«" in out
+
+
+def test_ask_lists_cited_sources_then_related(index_dir, corpus, capsys):
+    """ask prints the answer, its cited sources, then the other close passages under "Related:"."""
+    (corpus / "fireworks.txt").write_text("港町の花火大会\nDate: 2025-09-02\n\n港町の花火大会は雨のため翌日に延期された。\n",
+                                         encoding="utf-8")
+    main(["ingest", str(corpus)])
+    capsys.readouterr()
+    assert main(["ask", "夏祭りには何人が訪れましたか？"]) == 0
+    out = capsys.readouterr().out
+    answer, sources = out.split("\n\n", 1)
+    assert "[1]" in answer and sources.startswith("[1] ")
+    assert "Related:" in sources and sources.index("[1] ") < sources.index("Related:")
 
 
 def _one_error_line(capsys, *words: str) -> str:

@@ -23,10 +23,11 @@ async def ask(fake, question=QUESTION):
 
 
 def test_show_passages_reveals_cited_passages_ephemerally(env):
-    """Show passages answers privately (flag 64) with one embed per cited passage: its text quoted and its title linking to the source."""
+    """Show passages answers privately (flag 64) with one embed per cited passage: its text quoted, the cited sentence in bold, its title linking to the source."""
     env.engine.answer = make_answer(
         [("Doors open at nine.", 1)],
-        [make_citation(1, passage="Doors open at nine.\nBring a card.", url="https://example.org/lib")],
+        [make_citation(1, passage="Doors open at nine.\nBring a card.", url="https://example.org/lib", role="cited",
+                       quote="Doors open at nine.")],
     )
 
     async def scenario(fake, bot):
@@ -34,7 +35,7 @@ def test_show_passages_reveals_cited_passages_ephemerally(env):
         (shown,) = await fake.replies(await fake.click(message_id, buttons["passages"]))
         assert shown.json["type"] == CHANNEL_MESSAGE and shown.message["flags"] & EPHEMERAL
         (embed,) = shown.message["embeds"]
-        assert embed["description"] == "> Doors open at nine.\n> Bring a card."
+        assert embed["description"] == "> **Doors open at nine.** Bring a card."
         assert embed["url"] == "https://example.org/lib" and embed["title"].startswith("[1] ")
 
     env.run(scenario)

@@ -217,3 +217,28 @@ def test_engine_problems_are_worded_for_discord_without_commands():
             worded = strings.engine_problem(lang, error)
             assert worded and "citebot" not in worded and "/srv" not in worded and "--" not in worded
     assert strings.engine_problem("en", LoadError("/a.txt", "empty file")) is None
+
+
+def test_lookup_embeds_say_supports_or_related_and_bold_the_sentence():
+    """A citation lookup shows each passage's verdict and its bearing sentence in bold; with no support the header says so."""
+    supports = make_citation(1, passage="The Dodgers won. They beat Toronto 5-4.", role="supports",
+                             quote="They beat Toronto 5-4.")
+    related = make_citation(2, passage="Fans *cheered* downtown.", role="related", quote="Fans *cheered* downtown.")
+    reply = render.render_citations("The Dodgers beat Toronto", [supports, related], "en")
+    first, second = (e.to_dict()["description"] for e in reply.embeds)
+    assert first.startswith(strings.text("en", "verdict_supports")) and "**They beat Toronto 5-4.**" in first
+    assert second.startswith(strings.text("en", "verdict_related")) and "\\*cheered\\*" in second
+    only_related = render.render_citations("x", [related], "ja")
+    assert only_related.content.startswith(strings.text("ja", "cite_related_only", claim="x")[:10])
+
+
+def test_answer_lists_related_passages_apart_from_its_sources():
+    """The sources embed lists what the answer cites; the close passages it does not quote go in a "Related" field."""
+    answer = make_answer([("A.", 1)], [make_citation(1, passage="A.", role="cited", quote="A."),
+                                        make_citation(2, passage="B.", role="related", title="Other article")])
+    (reply,) = render.render_answer(answer)
+    embed = reply.embeds[0].to_dict()
+    assert "Title 1" in embed["description"] and "Other article" not in embed["description"]
+    (field,) = embed["fields"]
+    assert field["name"] == strings.text("en", "related") and "Other article" in field["value"]
+    assert_within_limits(reply)

@@ -180,7 +180,9 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     from index.answer.compose import quotable
 
     title = "深海で光る新種「ヒカリダルマ」発見!どこで?なぜ光る?"
-    assert not quotable("深海で光る新種「ヒカリダルマ」発見!", _passage("x", title=title))
+    assert not quotable("深海で光る新種「ヒカリダルマ」発見!", _passage(f"{title}\n本文。", title=title))
+    assert quotable("水族館の新館では深海魚が展示される。", _passage("水族館の新館では深海魚が展示される。",
+                                                          title="水族館の新館では深海魚が展示される。"))
     assert not quotable("来年の大会はどうなる、その噂とは。", _passage("x", section="次のページを読む"))
     assert not quotable("2413人もの支援者がいたというのは、期待の大きさを物語っていますね。", _passage("x"))
     assert not quotable("影に光を重ねて姿を消すという発想は、非常に興味深いです。", _passage("x"))

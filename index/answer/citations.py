@@ -1,0 +1,59 @@
+"""Chosen sentences -> numbered citations: one per article section the answer quotes, then the
+other close passages as "related"."""
+from __future__ import annotations
+
+from index.types import Answer, AnswerSentence, Citation, Hit, Query, Scored
+
+
+def to_citation(n: int, hit: Hit, role: str = "related", quote: str | None = None) -> Citation:
+    """A hit as the citation of an answer or lookup; "related" unless the caller knows better."""
+    p = hit.passage
+    return Citation(n=n, passage=p.text, title=p.title, section=p.section, url=p.url, source=p.source,
+                    source_url=p.source_url, published=p.published, path=p.doc_path, score=hit.score,
+                    outlet=p.outlet, role=role, quote=quote)
+
+
+def _place(hit: Hit) -> tuple:
+    """Where a passage sits for a reader: its article, section and quoted source. Two passages of
+    one place are one entry in the source list."""
+    p = hit.passage
+    return p.doc_path, p.section, p.source_url
+
+
+def _joined(hits: list[Hit]) -> str:
+    """The passages of one place in the article's order; a gap between them is marked "…"."""
+    hits = sorted(hits, key=lambda h: h.passage.start)
+    text = hits[0].passage.text
+    for before, after in zip(hits, hits[1:]):
+        text += ("\n" if after.passage.start <= before.passage.end + 1 else "\n…\n") + after.passage.text
+    return text
+
+
+def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
+    """Number the places the answer quotes in order of first use, then list the other hits
+    (one per place, up to k entries in all) as related."""
+    places: dict[tuple, list[Hit]] = {}
+    for c in chosen:
+        group = places.setdefault(_place(c.hit), [])
+        if c.hit not in group:
+            group.append(c.hit)
+    number = {place: i + 1 for i, place in enumerate(places)}
+    # The answer leads with the sentence that answers best; the others follow in citation
+    # order, and within a place in the article's order.
+    chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[_place(c.hit)], c.hit.passage.start,
+                                                            c.sentence.start))
+    citations = []
+    for place, group in places.items():
+        first = next(c for c in chosen if _place(c.hit) == place)
+        citation = to_citation(number[place], group[0], role="cited", quote=first.text)
+        if len(group) > 1:
+            citation = Citation(**{**citation.__dict__, "passage": _joined(group),
+                                   "score": max(h.score for h in group)})
+        citations.append(citation)
+    related: dict[tuple, Hit] = {}
+    for h in hits:
+        if _place(h) not in places and len(places) + len(related) < k:
+            related.setdefault(_place(h), h)
+    citations += [to_citation(len(places) + i + 1, h) for i, h in enumerate(related.values())]
+    sentences = tuple(AnswerSentence(c.text, number[_place(c.hit)]) for c in chosen)
+    return Answer(q.text, sentences, tuple(citations), abstained=False, lang=q.lang)

@@ -1,0 +1,89 @@
+"""Japanese readings in Latin letters, to tell whether an English word names what a Japanese
+text names ("Irishio" = 入潮 = イリシオ, "France" = フランス, "Tokyo" = 東京 = トウキョウ)."""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+_BASE = dict(zip(
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ",
+    "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho "
+    "ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze zo da ji zu de do "
+    "ba bi bu be bo pa pi pu pe po bu".split()))
+_SMALL = {"ャ": "ya", "ュ": "yu", "ョ": "yo", "ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o"}
+
+
+def romanize(kana: str) -> str:
+    """Hepburn-like romaji of a katakana (or hiragana) reading."""
+    kana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
+    out: list[str] = []
+    double = False
+    for c in kana:
+        if c == "ッ":
+            double = True
+            continue
+        if c == "ー":
+            continue  # a long vowel: English spellings rarely mark it
+        if c in _SMALL and out:
+            prev = out.pop()
+            # キャ -> kya, シャ -> sha, ファ -> fa, ティ -> ti
+            stem = prev[:-1] if prev[-1] in "aiueo" else prev
+            if _SMALL[c].startswith("y") and prev.endswith("i") and stem.endswith(("sh", "ch", "j")):
+                piece = stem + _SMALL[c][1:]
+            elif _SMALL[c].startswith("y"):
+                piece = stem + _SMALL[c]
+            else:
+                piece = stem + _SMALL[c]
+            out.append(piece)
+            continue
+        piece = _BASE.get(c)
+        if piece is None:
+            continue
+        if double:
+            piece = piece[0] + piece
+            double = False
+        out.append(piece)
+    return "".join(out)
+
+
+def _sound(word: str) -> str:
+    """A rough spelling-independent form: long vowels and doubled letters shortened, the sounds
+    Japanese does not tell apart merged."""
+    w = word.lower()
+    w = w.replace("ph", "f").replace("th", "s").replace("dg", "j").replace("chi", "ti").replace("ch", "t")
+    w = re.sub(r"er(?=s?$)", "a", w.replace("ay", "e").replace("ue", "u"))
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    w = w.replace("c", "k").replace("q", "k").replace("x", "ks").replace("l", "r").replace("v", "b")
+    w = re.sub(r"(?<=[bcdfghjkmnprstvwz])u(?=[bcdfghjkmnprstvwz]|$)", "", w)  # フランス: fu-ra-n-su
+    w = re.sub(r"(?<=[bdfghjkmnprstvwz])o$", "", w)
+    w = re.sub(r"(?<=[td])o(?=[bdfghjkmnprstvwz])", "", w)  # トランプ: to-ra-n-pu
+    w = re.sub(r"n(?=[bpm])", "m", w)
+    w = w.replace("ou", "o").replace("oo", "o").replace("uu", "u").replace("ei", "e").replace("ii", "i")
+    w = re.sub(r"sh", "s", w)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return w
+
+
+def sounds_like(word: str, reading: str, threshold: float = 0.8) -> bool:
+    """Whether an English word could be the romaji of a Japanese reading (katakana)."""
+    a, b = _sound(word), _sound(romanize(reading))
+    if not a or not b or a[0] != b[0]:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= threshold
+
+
+def readings(text: str) -> set[str]:
+    """The katakana readings of a Japanese text's words (東京 -> トウキョウ)."""
+    from index.text.terms import tokenizer
+
+    return {m.reading_form() for m in tokenizer().tokenize(text) if m.reading_form()}
+
+
+def named_in(word: str, text: str) -> bool:
+    """Whether a word of one language is spelled out in a text of the other: an English word in
+    the romaji of a Japanese text's readings, or a Japanese word's reading in an English text."""
+    if word.isascii():
+        return any(sounds_like(word, r) for r in readings(text))
+    reading = "".join(readings(word)) if not re.fullmatch(r"[ァ-ヴー・]+", word) else word
+    return any(sounds_like(w, reading) for w in set(re.findall(r"[A-Za-z]{3,}", text)))

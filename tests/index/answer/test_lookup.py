@@ -1,0 +1,50 @@
+"""Citation lookup: which passages support a claim, which are only related, and the sentence that bears on it."""
+from index.answer.lookup import _numbers, _opposite
+
+
+def test_opposite_outcomes_are_told_apart_in_both_languages():
+    """"lost" against "beat", 増えた against 減少: the sentence says the other side; the same side is no conflict."""
+    assert _opposite("The Dodgers lost Game 7 to the Blue Jays", "Instead, they beat the Toronto Blue Jays 5-4.")
+    assert _opposite("来館者は増えた", "来館者は前年より減少した。")
+    assert not _opposite("The Dodgers beat the Blue Jays", "Instead, they beat the Toronto Blue Jays 5-4.")
+    assert not _opposite("The museum reopened", "The museum reopened on Friday.")
+
+
+def test_numbers_compare_without_thousands_separators():
+    """28,914 and 28914 are one number; full-width digits fold to ASCII."""
+    assert _numbers("片桐氏は２８,９１４票") == {"28914"}
+    assert _numbers("5-4 in 11 innings") == {"5", "4", "11"}
+
+
+def _engine(tmp_path, embedder):
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "series.txt").write_text(
+        "Dodgers repeat as champions\nURL: https://sports.example.com/ws\nDate: 2025-11-02\n\n"
+        "The Dodgers were two outs from elimination on Saturday. Instead, they beat the Toronto Blue Jays "
+        "5-4 in 11 innings to win Game 7. Yamamoto pitched the final two innings.\n", encoding="utf-8")
+    (folder / "alaska.txt").write_text(
+        "アラスカの歴史\nURL: https://news.example.jp/alaska\nDate: 2025-08-14\n\n"
+        "米国は1867年、ロシア帝国からアラスカを720万ドルで買い取った。今も当時の教会が残る。\n", encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    return eng
+
+
+def test_cite_gives_a_verdict_and_marks_the_sentence(tmp_path, embedder):
+    """A claim the article states is "supports" with that sentence as quote; a contradicted or
+    wrongly named one is only "related", in either language."""
+    eng = _engine(tmp_path, embedder)
+    stated = eng.cite("The Dodgers beat the Blue Jays in Game 7")
+    assert stated[0].role == "supports" and "they beat the Toronto Blue Jays" in stated[0].quote
+    assert stated[0].quote in stated[0].passage
+    lost = eng.cite("The Dodgers lost Game 7 to the Blue Jays")
+    assert lost and not any(c.role == "supports" and "beat" in c.quote for c in lost)
+    russia = eng.cite("アラスカはロシアから買い取られた")
+    assert russia[0].role == "supports" and "ロシア帝国" in russia[0].quote
+    france = eng.cite("Alaska was bought from France")
+    assert france and all(c.role == "related" for c in france)
+    tokyo = eng.cite("アラスカは東京から買い取られた")
+    assert tokyo and all(c.role == "related" for c in tokyo)

@@ -1,0 +1,26 @@
+"""Telling whether an English word names what a Japanese reading names."""
+from index.text.romaji import named_in, romanize, sounds_like
+
+
+def test_katakana_readings_romanize_hepburn_style():
+    """シャ/ッ/ー and the small vowels of loanwords come out as an English reader would spell them."""
+    assert romanize("トウキョウ") == "toukyou"
+    assert romanize("シャッター") == "shatta"
+    assert romanize("フィルム") == "firumu"
+    assert romanize("いりしお") == "irishio"
+
+
+def test_names_match_their_katakana_and_others_do_not():
+    """France is フランス and Irishio is イリシオ; France is not ロシア, Tokyo is not オオサカ."""
+    for word, reading in [("france", "フランス"), ("russia", "ロシア"), ("tokyo", "トウキョウ"),
+                          ("irishio", "イリシオ"), ("trump", "トランプ"), ("washington", "ワシントン")]:
+        assert sounds_like(word, reading), word
+    for word, reading in [("france", "ロシア"), ("tokyo", "オオサカ"), ("kyoto", "トウキョウ")]:
+        assert not sounds_like(word, reading), word
+
+
+def test_named_in_reads_kanji_and_spells_out_japanese_in_english_text():
+    """入潮 is read イリシオ for "Irishio"; a Japanese name is found in an English sentence too."""
+    assert named_in("irishio", "入潮港の埋め立て地に新工場を建てる。")
+    assert not named_in("france", "ロシア帝国からアラスカを買い取った。")
+    assert named_in("アラスカ", "The summit was held in Anchorage, Alaska.")
