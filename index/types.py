@@ -158,6 +158,25 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """What the answer step knows about how well an answer is backed: the confidence model's input."""
+
+    top_score: float  # the best passage's score (bias-corrected similarity)
+    top_gap: float  # how far the best passage leads the second
+    top_lexical: float  # the best passage's BM25 match, 0..1
+    best_sentence: float  # the best sentence's score
+    sentence_gap: float  # how far the best sentence leads the runner-up
+    cover: float  # share of the question's terms the best sentence uses (same language only)
+    asked: float  # 1 when the best sentence names what the question asks for
+    unknown_terms: float  # share of the question's nouns the corpus never uses
+    same_language: float  # 1 when the best sentence is in the question's language
+    from_top: float  # 1 when the best sentence comes from the best passage
+
+    def vector(self) -> list[float]:
+        return [float(v) for v in self.__dict__.values()]
+
+
+@dataclass(frozen=True)
 class Citation:
     """What an answer's `[n]` points at."""
 
@@ -232,6 +251,9 @@ class Answer:
     abstained: bool
     lang: str = "ja"  # the question's language: the language the reply frame is written in
     message: str = ""  # set when abstaining: "the articles don't cover this"
+    # The probability that the answer holds what was asked (index/answer/confidence.py);
+    # None when abstaining or when no model is installed.
+    confidence: float | None = None
 
     @property
     def text(self) -> str:
@@ -262,6 +284,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
             "citations": [c.to_json() for c in self.citations],
         }
 

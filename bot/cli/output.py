@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from index.answer.confidence import is_unsure
+
 
 def log_path() -> Path:
     from platformdirs import user_log_dir
@@ -59,6 +61,9 @@ def format_answer(answer) -> str:
     if answer.abstained:
         body = "\n".join(format_citation(c, with_passage=True) for c in answer.citations[:3])
         return f"{answer.message}\n\n{body}" if body else answer.message
+    head = answer.text
+    if is_unsure(answer.confidence):
+        head += f"\n(Unsure, confidence {answer.confidence:.2f}: this may not answer the question; check the sources.)"
     cited = [format_citation(c) for c in answer.citations if c.role != "related"]
     related = [format_citation(c) for c in answer.citations if c.role == "related"]
-    return "\n\n".join([answer.text, "\n".join(cited)] + (["Related:\n" + "\n".join(related)] if related else []))
+    return "\n\n".join([head, "\n".join(cited)] + (["Related:\n" + "\n".join(related)] if related else []))

@@ -13,6 +13,7 @@ import discord
 
 from .strings import text
 
+from index.answer.confidence import is_unsure
 from index.types import SourceInfo
 from index.types import Answer, AnswerSentence, Citation, IngestReport
 
@@ -58,6 +59,8 @@ def render_answer(answer: Answer, *, max_messages: int = MAX_ANSWER_MESSAGES) ->
     replies = []
     for i, page in enumerate(kept, start=1):
         notes = []
+        if i == 1 and is_unsure(answer.confidence):
+            notes.append(text(answer.lang, "unsure"))
         if i > 1:
             notes.append(text(answer.lang, "continued", part=i, parts=len(kept)))
         if omitted and i == len(kept):

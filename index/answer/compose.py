@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from index.answer.citations import cited_answer, to_citation
+from index.answer.confidence import probability, signals
 from index.answer.question import asked_terms, focus_terms
 from index.text.terms import terms
-from index.types import Answer, Hit, Passage, Query, Ranking, Scored, Sentence
+from index.types import Answer, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
@@ -81,10 +83,12 @@ NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませ�
 ASKED_BONUS = 0.04
 
 
-def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray]) -> Answer:
-    """The cited answer to `q` from its ranking: the sentences that answer, or an abstention
-    listing the closest passages. `embed_queries` embeds a question's nouns, to ask whether the
-    best passages mean a noun the corpus never uses."""
+def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray],
+            observe: Callable[[Signals], None] | None = None) -> Answer:
+    """The cited answer to `q` from its ranking: the sentences that answer, with the confidence
+    model's probability that they hold what was asked, or an abstention listing the closest
+    passages. `embed_queries` embeds a question's nouns, to ask whether the best passages mean a
+    noun the corpus never uses. `observe` receives the answer's Signals (for fitting the model)."""
     hits = ranking.hits
     if not hits or hits[0].score < ABSTAIN_BELOW:
         return abstain(q, hits[:k])
@@ -107,7 +111,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     chosen = choose(scored, ranking.term_weights)
     if _WHICH_SOURCE.search(q.text):
         chosen = _with_source_line(chosen, scored)
-    return cited_answer(q, chosen, hits, k)
+    backing = signals(q, ranking, hits, scored, set(asked_terms(q.text)))
+    if observe is not None:
+        observe(backing)
+    return replace(cited_answer(q, chosen, hits, k), confidence=probability(backing))
 
 
 def _with_source_line(chosen: list[Scored], scored: list[Scored]) -> list[Scored]:

@@ -51,9 +51,10 @@ def test_unrelated_question_abstains_in_the_questions_language(engine):
 def test_json_contract(engine):
     """ask --json objects carry exactly the documented keys, with citations numbered from 1."""
     out = engine.ask("アラスカでの米ロ首脳会談はいつ行われた?").to_json()
-    assert set(out) == {"question", "answer", "abstained", "citations"}
+    assert set(out) == {"question", "answer", "abstained", "confidence", "citations"}
     c = out["citations"][0]
-    assert {"n", "passage", "title", "section", "url", "source", "source_url", "published", "path", "score"} <= set(c)
+    assert {"n", "passage", "title", "section", "url", "source", "source_url", "published", "path", "score",
+            "role", "quote"} <= set(c)
     assert [x["n"] for x in out["citations"]] == list(range(1, len(out["citations"]) + 1))
 
 

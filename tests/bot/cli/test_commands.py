@@ -120,6 +120,9 @@ def test_ask_lists_cited_sources_then_related(index_dir, corpus, capsys):
     answer, sources = out.split("\n\n", 1)
     assert "[1]" in answer and sources.startswith("[1] ")
     assert "Related:" in sources and sources.index("[1] ") < sources.index("Related:")
+    assert main(["ask", "夏祭りには何人が訪れましたか？", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert 0.0 < data["confidence"] < 1.0 and [c["role"] for c in data["citations"]][:1] == ["cited"]
 
 
 def _one_error_line(capsys, *words: str) -> str:

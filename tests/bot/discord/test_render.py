@@ -242,3 +242,15 @@ def test_answer_lists_related_passages_apart_from_its_sources():
     (field,) = embed["fields"]
     assert field["name"] == strings.text("en", "related") and "Other article" in field["value"]
     assert_within_limits(reply)
+
+
+def test_an_unsure_answer_says_so_and_a_confident_one_does_not():
+    """Below the confidence model's bar the first message's footer says plainly that the bot is unsure."""
+    from dataclasses import replace
+
+    answer = make_answer([("A.", 1)], [make_citation(1, passage="A.", role="cited", quote="A.")], lang="ja")
+    (unsure,) = render.render_answer(replace(answer, confidence=0.2))
+    assert unsure.embeds[0].to_dict()["footer"]["text"] == strings.text("ja", "unsure")
+    for sure in (replace(answer, confidence=0.9), answer):
+        (reply,) = render.render_answer(sure)
+        assert "footer" not in reply.embeds[0].to_dict()

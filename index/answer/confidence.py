@@ -1,0 +1,68 @@
+"""How likely an answer is to hold what was asked: a logistic model over the answer step's Signals.
+
+The weights in confidence.json are fitted by scripts/train_confidence.py on question sets the
+README does not report as unseen (JSQuAD's fit part and benchmarks/news_a); the command that
+reproduces them is in that script's docstring. Only numpy runs here.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.answer.question import focus_terms
+from index.text.terms import terms
+from index.types import Hit, Query, Ranking, Scored, Signals
+
+MODEL_PATH = Path(__file__).with_name("confidence.json")
+FEATURES = tuple(f.name for f in fields(Signals))
+# Below this the bot says plainly that it is unsure of the answer.
+UNSURE_BELOW = 0.5
+
+
+def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], asked: set[str]) -> Signals:
+    best = scored[0]
+    words = set(terms(best.text)) if best.hit.passage.lang == q.lang else set()
+    qterms = set(q.terms)
+    focus = focus_terms(q.text)
+    known = ranking.known_terms
+    return Signals(
+        top_score=hits[0].score,
+        top_gap=hits[0].score - hits[1].score if len(hits) > 1 else hits[0].score,
+        top_lexical=hits[0].lexical,
+        best_sentence=best.score,
+        sentence_gap=best.score - scored[1].score if len(scored) > 1 else best.score,
+        cover=len(qterms & words) / len(qterms) if qterms else 0.0,
+        asked=float(bool(asked & words)),
+        unknown_terms=(sum(t not in known for t in focus) / len(focus)) if focus and known is not None else 0.0,
+        same_language=float(best.hit.passage.lang == q.lang),
+        from_top=float(best.hit.passage.id == hits[0].passage.id),
+    )
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict | None:
+    if not MODEL_PATH.exists():
+        return None
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    # A model fitted on other features than these would score nonsense: refuse it.
+    return model if tuple(model["features"]) == FEATURES else None
+
+
+def probability(s: Signals) -> float | None:
+    model = _model()
+    if model is None:
+        return None
+    x = (np.array(s.vector()) - np.array(model["mean"])) / np.array(model["scale"])
+    z = float(x @ np.array(model["coef"]) + model["intercept"])
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def is_unsure(confidence: float | None) -> bool:
+    return confidence is not None and confidence < UNSURE_BELOW
+
+
