@@ -49,7 +49,7 @@ class PassagesButton(
         if stored is None:
             await send_ephemeral(interaction, strings.text(strings.locale_lang(interaction.locale), "answer_gone"))
             return
-        await send_ephemeral(interaction, embeds=render.render_passages(stored.citations))
+        await send_ephemeral(interaction, embeds=render.render_passages(stored.citations, stored.lang))
 
 
 class VoteButton(
