@@ -96,7 +96,9 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
     # itself about the question.
     other_language = any(h.passage.lang != q.lang and h.score >= ABSTAIN_BELOW for h in hits[:COVER_PASSAGES])
-    missing = None if other_language else uncovered_focus(q, ranking, embed_queries)
+    # Sudachi reads the question once for the abstention rules and the confidence signals.
+    focus = focus_terms(q.text)
+    missing = None if other_language else uncovered_focus(focus, ranking, embed_queries)
     if missing:
         return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=missing))
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
@@ -111,7 +113,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     chosen = choose(scored, ranking.term_weights)
     if _WHICH_SOURCE.search(q.text):
         chosen = _with_source_line(chosen, scored)
-    backing = signals(q, ranking, hits, scored, set(asked_terms(q.text)))
+    backing = signals(q, ranking, hits, scored, focus, set(asked_terms(q.text)))
     if observe is not None:
         observe(backing)
     return replace(cited_answer(q, chosen, hits, k), confidence=probability(backing))
@@ -218,14 +220,15 @@ def abstain(q: Query, hits: list[Hit], message: str | None = None) -> Answer:
     return Answer(q.text, (), citations, abstained=True, lang=q.lang, message=message or NOT_COVERED[q.lang])
 
 
-def uncovered_focus(q: Query, ranking: Ranking, embed_queries: Callable[[list[str]], np.ndarray]) -> str | None:
+def uncovered_focus(focus: list[str], ranking: Ranking,
+                    embed_queries: Callable[[list[str]], np.ndarray]) -> str | None:
     """A noun of the question that neither the corpus' words nor the meaning of the best
     passages' sentences cover: the question asks about something the articles never state.
 
     A similarity threshold alone cannot tell "when was the match" (answerable) from "what was
     the attendance at the match" (not): both land on the right article. The missing noun can.
     """
-    missing = [t for t in focus_terms(q.text) if t not in ranking.known_terms] if ranking.known_terms is not None else []
+    missing = [t for t in focus if t not in ranking.known_terms] if ranking.known_terms is not None else []
     return unmeant(missing, ranking, ranking.hits[:COVER_PASSAGES], embed_queries)
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer.question import focus_terms
 from index.text.terms import terms
 from index.types import Hit, Query, Ranking, Scored, Signals
 
@@ -24,11 +23,12 @@ FEATURES = tuple(f.name for f in fields(Signals))
 UNSURE_BELOW = 0.5
 
 
-def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], asked: set[str]) -> Signals:
+def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], focus: list[str],
+            asked: set[str]) -> Signals:
+    """The answer's Signals; `focus` and `asked` are the question's nouns and asked-for noun (question.py)."""
     best = scored[0]
     words = set(terms(best.text)) if best.hit.passage.lang == q.lang else set()
     qterms = set(q.terms)
-    focus = focus_terms(q.text)
     known = ranking.known_terms
     return Signals(
         top_score=hits[0].score,

@@ -29,13 +29,8 @@ def romanize(kana: str) -> str:
             prev = out.pop()
             # キャ -> kya, シャ -> sha, ファ -> fa, ティ -> ti
             stem = prev[:-1] if prev[-1] in "aiueo" else prev
-            if _SMALL[c].startswith("y") and prev.endswith("i") and stem.endswith(("sh", "ch", "j")):
-                piece = stem + _SMALL[c][1:]
-            elif _SMALL[c].startswith("y"):
-                piece = stem + _SMALL[c]
-            else:
-                piece = stem + _SMALL[c]
-            out.append(piece)
+            small = _SMALL[c][1:] if stem.endswith(("sh", "ch", "j")) and c in "ャュョ" else _SMALL[c]
+            out.append(stem + small)
             continue
         piece = _BASE.get(c)
         if piece is None:
