@@ -60,7 +60,10 @@ _TEASER_SECTION = re.compile(r"次のページ|続きを読む|関連記事|あ�
 # impression, not a reported fact. Quoted speech ends in its verb of saying, so it is kept.
 _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|と思います|と思いました|気がします|ですよね|"
                          r"楽しみです|興味深いです|注目です|ものです|かもしれません|努めます|みてください|"
-                         r"ましょう|たいです|たいと思います)[。！!]?$")
+                         r"ましょう|たいです|たいと思います|"
+                         # ...and its announcements of what the page holds ("…の行方を紹介します。")
+                         r"紹介します|整理します|お伝えします|解説します|まとめます|見ていきます|迫ります|"
+                         r"振り返ります|おさらいします)[。！!]?$")
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))

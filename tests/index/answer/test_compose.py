@@ -176,7 +176,7 @@ def _passage(text: str, title: str = "t", section: str | None = None, lang: str 
 
 
 def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
-    """The title (or its first clause), a 次のページを読む section and 「…ですね。」 commentary are not answers; news is."""
+    """The title (or its first clause), a 次のページを読む section, 「…ですね。」 commentary and 「…を紹介します。」 announcements are not answers; news is."""
     from index.answer.compose import quotable
 
     title = "深海で光る新種「ヒカリダルマ」発見!どこで?なぜ光る?"
@@ -186,6 +186,7 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     assert not quotable("来年の大会はどうなる、その噂とは。", _passage("x", section="次のページを読む"))
     assert not quotable("2413人もの支援者がいたというのは、期待の大きさを物語っていますね。", _passage("x"))
     assert not quotable("影に光を重ねて姿を消すという発想は、非常に興味深いです。", _passage("x"))
+    assert not quotable("跡地の売却先と再開発計画、従業員の今後を紹介します。", _passage("x"))
     assert quotable("杉森は「地元で恩返しができたと思います」と語った。", _passage("x", title=title))
     assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
 
