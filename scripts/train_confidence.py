@@ -9,7 +9,7 @@ Fit sets, never reported as unseen: JSQuAD's fit part (made on the fly by benchm
 blind news set benchmarks/news_a, weighted equally. For every question citebot answers, the label is whether the
 answer holds the gold evidence (the scorer's answer_has_evidence); an answered unanswerable is a
 negative. Measured afterwards on the sets it never saw: `--measure` prints the AUC and the share
-of wrong answers flagged "unsure" on benchmarks/news_b, benchmarks/heldout and the dev set.
+of wrong answers flagged "unsure" on benchmarks/news_c (blind), benchmarks/news_b, benchmarks/heldout and the dev set.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from index.evaluation import load_questions, score  # noqa: E402
 from index.types import Signals  # noqa: E402
 
 FIT = ("jsquad-fit", "news_a")
-MEASURE = ("news_b", "heldout", "dev")
+MEASURE = ("news_c", "news_b", "heldout", "dev")
 JSQUAD_QUESTIONS = 600
 
 
