@@ -39,13 +39,15 @@ class Engine:
 
     @classmethod
     def open(cls, index_dir: Path, *, embedder: Embedder | None = None, settings: EngineSettings | None = None,
-             search_files: bool = True, create: bool = True) -> "Engine":
+             search_files: bool = True, create: bool = True, library: str = "default") -> "Engine":
         """search_files=False opens the database alone, for a rebuild of damaged search files;
-        create=False refuses a folder that holds no index instead of making one."""
+        create=False refuses a folder that holds no index instead of making one. `library` is the
+        name its citations and sources are reported under (index_dir is that library's folder)."""
         settings = settings or EngineSettings()
         pin_malloc_thresholds()
         store = Store.open(Path(index_dir), search_files=search_files, create=create,
                            ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
+        store.library = library
         try:
             # The index names its model: load that one unless the caller insists on another, and
             # compare the names first: loading the wrong model only to refuse it wastes seconds.

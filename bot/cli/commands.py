@@ -16,21 +16,29 @@ def _engine(args, *, create: bool = False, search_files: bool = True):
     from index.engine import Engine
 
     s = args.settings
-    return Engine.open(s.index_dir, settings=s.engine, search_files=search_files, create=create)
+    return Engine.open(s.directory, settings=s.engine, search_files=search_files, create=create, library=s.library)
 
 
 def _query_engine(args):
     """The engine to answer from. Only the default index is ever filled, on first use, with the
-    sample articles; a folder named by --index or CITEBOT_INDEX_DIR must already hold an index."""
+    sample articles; a folder named by --index or CITEBOT_INDEX_DIR, or a named library, must
+    already hold an index."""
     s = args.settings
-    if s.index_dir_from != "default":
+    if not _sample_library(s):
         return _engine(args)
     engine = _engine(args, create=True)
     if engine.store.generation == 0:
-        print(f"No index yet in {s.index_dir}: building one from the sample articles in {SAMPLE_CORPUS}. "
+        print(f"No index yet in {s.directory}: building one from the sample articles in {SAMPLE_CORPUS}. "
               f"Your first citebot ingest replaces them.", file=sys.stderr)
         print_report(engine.ingest([SAMPLE_CORPUS], progress=progress_bar()))
     return engine
+
+
+def _sample_library(s) -> bool:
+    """Only the default library of the default index is ever filled with the samples."""
+    from index.settings import DEFAULT_LIBRARY
+
+    return s.index_dir_from == "default" and s.library == DEFAULT_LIBRARY
 
 
 def _sample_paths(engine) -> list[str]:
@@ -55,11 +63,11 @@ def cmd_ingest(args) -> int:
         print("citebot: error: name the files or folders to ingest, e.g. citebot ingest articles/", file=sys.stderr)
         return 2
     engine = _engine(args, create=True)
-    samples = _sample_paths(engine) if s.index_dir_from == "default" else []
+    samples = _sample_paths(engine) if _sample_library(s) else []
     t = time.perf_counter()
     report = engine.ingest(args.paths, progress=progress_bar(), drop=samples)
     if samples:
-        print(f"Started your own library in {s.index_dir}: the {len(samples)} sample articles were removed.",
+        print(f"Started your own library in {s.directory}: the {len(samples)} sample articles were removed.",
               file=sys.stderr)
     print_report(report)
     stats = engine.stats()
@@ -110,10 +118,11 @@ def cmd_sources(args) -> int:
 
     s = args.settings
     try:
-        store = Store.open(s.index_dir, create=False)
+        store = Store.open(s.directory, create=False)
     except NoIndex:
-        print(f"No index in {s.index_dir} yet: run citebot ingest PATH...", file=sys.stderr)
+        print(f"No index in {s.directory} yet: run citebot ingest PATH...", file=sys.stderr)
         return 0
+    store.library = s.library
     sources = store.sources()
     if args.json:
         print(json.dumps([x.__dict__ for x in sources], ensure_ascii=False))
@@ -121,7 +130,7 @@ def cmd_sources(args) -> int:
     for i, x in enumerate(sources, 1):
         meta = ", ".join(v for v in (x.outlet, x.published, x.lang, f"{x.passages} passages") if v)
         print(f"{i:3}. {x.title}\n     {x.url or x.path}\n     {meta}")
-    print(f"{len(sources)} articles in {s.index_dir}")
+    print(f"{len(sources)} articles in {s.directory}" + (f" (library {s.library})" if s.library != "default" else ""))
     return 0
 
 
@@ -144,6 +153,7 @@ def cmd_eval(args) -> int:
     from index.engine import Engine
     from index.errors import ConfigError
     from index.evaluation import format_report, load_questions, score
+    from index.settings import library_dir
 
     questions = load_questions(args.questions)
     if not args.corpus.is_dir():
@@ -152,7 +162,7 @@ def cmd_eval(args) -> int:
     if args.index:
         engine = _engine(args)
     else:
-        engine = Engine.open(_eval_index_dir(args.corpus), settings=s.engine)
+        engine = Engine.open(library_dir(_eval_index_dir(args.corpus), s.library), settings=s.engine, library=s.library)
     report = engine.ingest([args.corpus], progress=progress_bar())
     print_report(report)
     if not engine.stats()["articles"]:

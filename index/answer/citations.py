@@ -10,7 +10,7 @@ def to_citation(n: int, hit: Hit, role: str = "related", quote: str | None = Non
     p = hit.passage
     return Citation(n=n, passage=p.text, title=p.title, section=p.section, url=p.url, source=p.source,
                     source_url=p.source_url, published=p.published, path=p.doc_path, score=hit.score,
-                    outlet=p.outlet, role=role, quote=quote)
+                    outlet=p.outlet, role=role, quote=quote, library=p.library)
 
 
 def _place(hit: Hit) -> tuple:

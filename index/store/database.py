@@ -48,10 +48,6 @@ class Snapshot:
     reference: dict[str, np.ndarray] | None = None
 
 
-def _passage(row: tuple) -> Passage:
-    return Passage(*row)
-
-
 def _vec(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32)
 
@@ -67,6 +63,8 @@ class Store:
         self.ann_threshold = ann_threshold
         self.ivf_nprobe = ivf_nprobe
         self.read_only = False
+        # The library name its passages and articles are reported under (index.settings.library_dir).
+        self.library = "default"
         self._con = None
         self.snapshot = Snapshot()
         # Read the FAISS files when the generation is loaded (serving) rather than on first use.
@@ -196,7 +194,7 @@ class Store:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self._all(f"SELECT {PASSAGE_COLS} FROM passages WHERE id IN ({marks})", ids)
-        return {r[0]: _passage(r) for r in rows}
+        return {r[0]: Passage(*r, library=self.library) for r in rows}
 
     def sentences(self, passage_ids: list[int]) -> list[Sentence]:
         if not passage_ids:
@@ -215,7 +213,7 @@ class Store:
                        AND (p.dead IS NULL OR p.dead > :g))
                FROM documents d WHERE {VISIBLE.replace('born', 'd.born').replace('dead', 'd.dead')}
                ORDER BY d.title COLLATE NOCASE, d.path""", {"g": self.generation})
-        return [SourceInfo(*r[:6], passages=r[6]) for r in rows]
+        return [SourceInfo(*r[:6], passages=r[6], library=self.library) for r in rows]
 
     def document_hashes(self) -> dict[str, str]:
         return dict(self._all(f"SELECT path, content_hash FROM documents WHERE {VISIBLE}", {"g": self.generation}))
