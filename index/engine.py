@@ -25,6 +25,19 @@ ANSWER_CACHE_SIZE = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def clean_question(text: str, max_chars: int) -> str:
+    """A question or claim as citebot searches for it, or EmptyQuestion / QuestionTooLong."""
+    # Lone surrogates (argv bytes that were not UTF-8) cannot be encoded for the model or
+    # printed; zero-width and control characters carry nothing to search for.
+    text = _SURROGATES.sub("", clean_text(text or ""))
+    text = " ".join(text.split())
+    if not text:
+        raise EmptyQuestion()
+    if len(text) > max_chars:
+        raise QuestionTooLong(len(text), max_chars)
+    return text
+
+
 class Engine:
     """Thread-safe: answers may run in many threads while one ingest runs in another."""
 
@@ -65,15 +78,7 @@ class Engine:
         self.store.close()
 
     def _clean(self, text: str) -> str:
-        # Lone surrogates (argv bytes that were not UTF-8) cannot be encoded for the model or
-        # printed; zero-width and control characters carry nothing to search for.
-        text = _SURROGATES.sub("", clean_text(text or ""))
-        text = " ".join(text.split())
-        if not text:
-            raise EmptyQuestion()
-        if len(text) > self.settings.max_question_chars:
-            raise QuestionTooLong(len(text), self.settings.max_question_chars)
-        return text
+        return clean_question(text, self.settings.max_question_chars)
 
     def ask(self, question: str, k: int = 5) -> Answer:
         question = self._clean(question)

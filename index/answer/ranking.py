@@ -142,3 +142,35 @@ def diversify(hits: list[Hit], k: int) -> list[Hit]:
         out.append(best)
         taken[best.passage.doc_path] = taken.get(best.passage.doc_path, 0) + 1
     return out
+
+
+# Passage ids are per index: in a merged ranking each library's move to a range of their own.
+_LIBRARY_ID_STRIDE = 1 << 40
+
+
+class _AnyOf:
+    """Every term any of several vocabularies knows."""
+
+    def __init__(self, vocabularies: list) -> None:
+        self.vocabularies = vocabularies
+
+    def __contains__(self, term: object) -> bool:
+        return any(term in v for v in self.vocabularies)
+
+
+def merge(rankings: list[Ranking], k: int) -> Ranking:
+    """One ranking of a query from its rankings in several libraries' indexes (same model, same
+    query vector, scores on one bias-corrected scale), best k passages first."""
+    if len(rankings) == 1:
+        return rankings[0]
+    hits, sentences, weights = [], {}, {}
+    for i, ranking in enumerate(rankings):
+        for h in ranking.hits:
+            pid = i * _LIBRARY_ID_STRIDE + h.passage.id
+            hits.append(replace(h, passage=replace(h.passage, id=pid)))
+            sentences[pid] = [(replace(s, passage_id=pid), sim) for s, sim in ranking.sentences.get(h.passage.id, ())]
+        for term, weight in ranking.term_weights.items():
+            weights[term] = max(weight, weights.get(term, 0.0))
+    known = [r.known_terms for r in rankings]
+    return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, weights,
+                   _AnyOf(known) if all(v is not None for v in known) else None, rankings[0].reference)

@@ -1,0 +1,82 @@
+"""The named libraries of one index folder, answered from together: a Discord server's own library
+and the operator's shared one. Each library is its own index (index.settings.library_dir); one
+embedding model serves them all."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from index.answer.compose import compose
+from index.answer.lookup import supporting
+from index.answer.ranking import merge
+from index.engine import Engine, clean_question
+from index.errors import NoIndex
+from index.settings import DEFAULT_LIBRARY, EngineSettings, check_library, library_dir
+from index.types import Answer, Citation, SourceInfo
+
+
+class Catalog:
+    """Thread-safe. Libraries open on first use; one that holds no index yet is left out of
+    questions (a server nobody uploaded to answers from the shared library alone)."""
+
+    def __init__(self, root: Path, settings: EngineSettings | None = None, embedder=None) -> None:
+        self.root = Path(root)
+        self.settings = settings or EngineSettings()
+        self.embedder = embedder
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    def engine(self, library: str, create: bool = False) -> Engine | None:
+        """The library's engine; None when it holds no index and create is False."""
+        check_library(library, "library")
+        with self._lock:
+            if library not in self._engines:
+                try:
+                    engine = Engine.open(library_dir(self.root, library), embedder=self.embedder,
+                                         settings=self.settings, create=create, library=library)
+                except NoIndex:
+                    if create:
+                        raise
+                    return None
+                self.embedder = self.embedder or engine.embedder
+                self._engines[library] = engine
+            return self._engines[library]
+
+    def _open(self, libraries: Iterable[str]) -> list[Engine]:
+        engines = [e for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e is not None]
+        if not engines:
+            raise NoIndex(self.root, f"holds no index for the libraries {', '.join(libraries)}")
+        return engines
+
+    def ask(self, question: str, k: int = 5, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> Answer:
+        engines = self._open(libraries)
+        if len(engines) == 1:
+            return engines[0].ask(question, k)
+        q, ranking = self._rank(engines, question, k)
+        return compose(q, ranking, k, self.embedder.embed_queries)
+
+    def cite(self, claim: str, k: int = 5, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[Citation]:
+        engines = self._open(libraries)
+        if len(engines) == 1:
+            return engines[0].cite(claim, k)
+        q, ranking = self._rank(engines, claim, k)
+        return supporting(q, ranking, k, self.embedder.embed_queries)
+
+    def _rank(self, engines: list[Engine], text: str, k: int):
+        text = clean_question(text, self.settings.max_question_chars)
+        for e in engines:
+            e.store.refresh()
+        q = engines[0].searcher.query(text)
+        return q, merge([e.searcher.rank(q, k=max(k, 8)) for e in engines], max(k, 8))
+
+    def sources(self, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[SourceInfo]:
+        """The articles of these libraries, by title then path (the order /sources numbers them in)."""
+        found = [s for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e for s in e.sources()]
+        return sorted(found, key=lambda s: (s.title.casefold(), s.path, s.library))
+
+    def close(self) -> None:
+        with self._lock:
+            for engine in self._engines.values():
+                engine.close()
+            self._engines.clear()
