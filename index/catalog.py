@@ -13,7 +13,7 @@ from index.answer.ranking import merge
 from index.engine import Engine, clean_question
 from index.errors import NoIndex
 from index.settings import DEFAULT_LIBRARY, EngineSettings, check_library, library_dir
-from index.types import Answer, Citation, SourceInfo
+from index.types import Answer, Citation, IngestReport, SourceInfo
 
 
 class Catalog:
@@ -74,6 +74,24 @@ class Catalog:
         """The articles of these libraries, by title then path (the order /sources numbers them in)."""
         found = [s for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e for s in e.sources()]
         return sorted(found, key=lambda s: (s.title.casefold(), s.path, s.library))
+
+    def ingest(self, paths: list[Path], progress=None, library: str = DEFAULT_LIBRARY) -> IngestReport:
+        return self.engine(library, create=True).ingest(paths, progress)
+
+    def find(self, wanted: str, library: str = DEFAULT_LIBRARY) -> list[SourceInfo]:
+        engine = self.engine(library)
+        return engine.find(wanted) if engine else []
+
+    def remove(self, path: str, library: str = DEFAULT_LIBRARY) -> bool:
+        engine = self.engine(library)
+        return engine.remove(path) if engine else False
+
+    def stats(self, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> dict:
+        engines = [e for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e]
+        each = [e.stats() for e in engines]
+        return {"articles": sum(x["articles"] for x in each), "passages": sum(x["passages"] for x in each),
+                "model": each[0]["model"] if each else (self.settings.model or ""), "index_dir": str(self.root),
+                "libraries": ", ".join(e.store.library for e in engines)}
 
     def close(self) -> None:
         with self._lock:

@@ -39,11 +39,11 @@ def question_problem(question: str, limit: int, kind: str = "question") -> str |
     return None
 
 
-async def answer_question(bot: CitebotBot, question: str, user_id: int) -> list[Post]:
+async def answer_question(bot: CitebotBot, question: str, user_id: int, guild_id: int | None) -> list[Post]:
     """Ask the engine (the caller has checked the question with `question_problem`), keep the
     answer for its buttons, and render it; the engine's own refusals come back as a Post too."""
     try:
-        answer = await bot.runner.ask(question)
+        answer = await bot.runner.ask(question, bot.config.libraries(guild_id))
     except (EmptyQuestion, QuestionTooLong) as exc:
         return [Post(render.Reply(strings.refusal(detect_lang(question), exc)))]
     answer_id = secrets.token_hex(8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -16,21 +16,21 @@ T = TypeVar("T")
 
 
 class EngineLike(Protocol):
-    """The part of `index.engine.Engine` the bot uses."""
+    """The part of `index.catalog.Catalog` the bot uses: questions read some libraries, writes go to one."""
 
-    def ask(self, question: str, k: int = 5) -> Answer: ...
+    def ask(self, question: str, k: int = 5, libraries: Sequence[str] = ...) -> Answer: ...
 
-    def cite(self, claim: str, k: int = 5) -> list[Citation]: ...
+    def cite(self, claim: str, k: int = 5, libraries: Sequence[str] = ...) -> list[Citation]: ...
 
-    def sources(self) -> list[SourceInfo]: ...
+    def sources(self, libraries: Sequence[str] = ...) -> list[SourceInfo]: ...
 
-    def ingest(self, paths: list[Path], progress: Any = None) -> IngestReport: ...
+    def ingest(self, paths: list[Path], progress: Any = None, library: str = ...) -> IngestReport: ...
 
-    def find(self, wanted: str) -> list[SourceInfo]: ...
+    def find(self, wanted: str, library: str = ...) -> list[SourceInfo]: ...
 
-    def remove(self, path: str) -> bool: ...
+    def remove(self, path: str, library: str = ...) -> bool: ...
 
-    def stats(self) -> dict: ...
+    def stats(self, libraries: Sequence[str] = ...) -> dict: ...
 
 
 class EngineRunner:
@@ -46,26 +46,26 @@ class EngineRunner:
         self._queries = ThreadPoolExecutor(query_workers, thread_name_prefix="citebot-query")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="citebot-ingest")
 
-    async def ask(self, question: str) -> Answer:
-        return await self._run(self._queries, self.engine.ask, question)
+    async def ask(self, question: str, libraries: Sequence[str]) -> Answer:
+        return await self._run(self._queries, functools.partial(self.engine.ask, libraries=libraries), question)
 
-    async def cite(self, claim: str) -> list[Citation]:
-        return await self._run(self._queries, self.engine.cite, claim)
+    async def cite(self, claim: str, libraries: Sequence[str]) -> list[Citation]:
+        return await self._run(self._queries, functools.partial(self.engine.cite, libraries=libraries), claim)
 
-    async def sources(self) -> list[SourceInfo]:
-        return await self._run(self._queries, self.engine.sources)
+    async def sources(self, libraries: Sequence[str]) -> list[SourceInfo]:
+        return await self._run(self._queries, functools.partial(self.engine.sources, libraries))
 
-    async def stats(self) -> dict:
-        return await self._run(self._queries, self.engine.stats)
+    async def stats(self, libraries: Sequence[str]) -> dict:
+        return await self._run(self._queries, functools.partial(self.engine.stats, libraries))
 
-    async def ingest(self, paths: list[Path]) -> IngestReport:
-        return await self._run(self._writes, self.engine.ingest, paths)
+    async def ingest(self, paths: list[Path], library: str) -> IngestReport:
+        return await self._run(self._writes, functools.partial(self.engine.ingest, library=library), paths)
 
-    async def find(self, wanted: str) -> list[SourceInfo]:
-        return await self._run(self._queries, self.engine.find, wanted)
+    async def find(self, wanted: str, library: str) -> list[SourceInfo]:
+        return await self._run(self._queries, functools.partial(self.engine.find, library=library), wanted)
 
-    async def remove(self, path: str) -> bool:
-        return await self._run(self._writes, self.engine.remove, path)
+    async def remove(self, path: str, library: str) -> bool:
+        return await self._run(self._writes, functools.partial(self.engine.remove, library=library), path)
 
     def close(self) -> None:
         # Wait for the calls already running: the engine is closed right after this.

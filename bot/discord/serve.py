@@ -30,8 +30,8 @@ class GatewayUnreachable(Exception):
 def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
     """Run the bot; 0 on a clean stop, else 1 after one clear line on stderr (no traceback).
 
-    `engine` defaults to the engine over `config.index_dir` with the configured settings,
-    closed on the way out.
+    `engine` defaults to the libraries in `config.index_dir` (index.catalog.Catalog) with the
+    configured settings, closed on the way out.
     """
     if config.token is None:
         return _fail("DISCORD_TOKEN is not set: put the bot token in the environment or in .env")
@@ -40,19 +40,26 @@ def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
         if engine is not None:
             return _serve(config, engine, config.token.reveal())
         # Imported here: loading the engine (and its model) is only worth it when serving.
-        from index.engine import Engine
+        from index.catalog import Catalog
+        from index.embedding import load_embedder
+        from index.settings import DEFAULT_MODEL
 
-        opened = Engine.open(config.index_dir, settings=config.engine)
+        catalog = Catalog(config.index_dir, settings=config.engine)
         try:
-            stats = opened.stats()
-            log.info("serving the index in %s: %d articles, %d passages (model %s)", stats["index_dir"],
-                     stats["articles"], stats["passages"], stats["model"])
-            if not stats["articles"]:
-                log.warning("the index in %s is empty: every question will be declined until articles are "
-                            "added (citebot ingest PATH, or /admin ingest in Discord)", stats["index_dir"])
-            return _serve(config, opened, config.token.reveal())
+            if config.shared_library:
+                catalog.engine(config.shared_library, create=True)  # loads the model the index names
+                stats = catalog.stats((config.shared_library,))
+                log.info("serving the shared library %s in %s: %d articles, %d passages (model %s)",
+                         config.shared_library, stats["index_dir"], stats["articles"], stats["passages"], stats["model"])
+                if not stats["articles"]:
+                    log.warning("the shared library is empty: servers answer only from their own uploads "
+                                "(citebot ingest PATH --library %s, or /admin ingest in a server)", config.shared_library)
+            else:
+                catalog.embedder = load_embedder(config.engine.model or DEFAULT_MODEL, config.engine.threads)
+                log.info("serving per-server libraries in %s, no shared library", config.index_dir)
+            return _serve(config, catalog, config.token.reveal())
         finally:
-            opened.close()
+            catalog.close()
     except CitebotError as exc:
         return _fail(describe(exc))
 

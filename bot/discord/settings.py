@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ConfigError
-from index.settings import EngineSettings, IndexSettings, number, path, read_environment
+from index.settings import DEFAULT_LIBRARY, EngineSettings, IndexSettings, check_library, number, path, read_environment
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -42,6 +42,16 @@ class BotConfig:
     feedback_db: Path | None = None  # None: feedback.sqlite next to the index directory
     cooldown_seconds: float = 5.0  # per user, between engine queries; 0 turns it off
     engine: EngineSettings = field(default_factory=EngineSettings)
+    # The library every server reads besides its own (and the only one a DM reads); None: none.
+    shared_library: str | None = DEFAULT_LIBRARY
+
+    def own_library(self, guild_id: int | None) -> str | None:
+        """The library a server's admins upload to and its members ask; a DM has none."""
+        return f"guild-{guild_id}" if guild_id is not None else None
+
+    def libraries(self, guild_id: int | None) -> tuple[str, ...]:
+        """What a question in this server (None: a DM) may be answered from: its own library and the shared one."""
+        return tuple(x for x in (self.own_library(guild_id), self.shared_library) if x)
 
     @property
     def max_question_chars(self) -> int:
@@ -79,6 +89,8 @@ class BotConfig:
             feedback_db=feedback_db,
             cooldown_seconds=number(values, "CITEBOT_COOLDOWN_SECONDS", float, 5.0, minimum=0),
             engine=index.engine,
+            shared_library=check_library(shared, "CITEBOT_SHARED_LIBRARY") if (shared := values.get(
+                "CITEBOT_SHARED_LIBRARY", DEFAULT_LIBRARY).strip()) else None,
         )
 
 

@@ -106,7 +106,7 @@ class SourcesPageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ci
 
     async def _turn(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer()
-        sources = await interaction.client.runner.sources()
+        sources = await interaction.client.runner.sources(interaction.client.config.libraries(interaction.guild_id))
         embed, view = sources_message(sources, self.page, strings.locale_lang(interaction.locale))
         await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 

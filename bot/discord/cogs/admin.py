@@ -48,11 +48,13 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
                                                            mb=MAX_UPLOAD_BYTES // 2**20))
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        path = self.bot.config.articles_dir / safe_filename(file.filename)
+        library = self.bot.config.own_library(interaction.guild_id)
+        # Each server's uploads in a folder of their own: two servers' "news.txt" are two articles.
+        path = self.bot.config.articles_dir / library / safe_filename(file.filename)
         data = await file.read()
         await asyncio.to_thread(_write, path, data)
         try:
-            report = await self.bot.runner.ingest([path])
+            report = await self.bot.runner.ingest([path], library)
         except CitebotError as exc:
             reason = strings.engine_problem(lang, exc)
             if reason is None:
@@ -67,14 +69,16 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     async def remove(self, interaction: discord.Interaction[CitebotBot], path_or_title: str) -> None:
         lang = strings.locale_lang(interaction.locale)
         await interaction.response.defer(thinking=True, ephemeral=True)
-        matches = await self.bot.runner.find(path_or_title)
+        # Only the server's own library: the shared one is the operator's.
+        library = self.bot.config.own_library(interaction.guild_id)
+        matches = await self.bot.runner.find(path_or_title, library)
         if len(matches) != 1:
             listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
             key = "admin_ambiguous" if matches else "admin_no_match"
             await self._say(interaction, strings.text(lang, key, listed=listed, wanted=path_or_title))
             return
         target = matches[0]
-        removed = await self.bot.runner.remove(target.path)
+        removed = await self.bot.runner.remove(target.path, library)
         if removed:
             await asyncio.to_thread(self._forget_upload, Path(target.path))
             log.info("user %s removed %s", interaction.user.id, target.path)
@@ -84,7 +88,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="stats", description="Index and feedback statistics.")
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        stats = await self.bot.runner.stats()
+        stats = await self.bot.runner.stats(self.bot.config.libraries(interaction.guild_id))
         feedback = await asyncio.to_thread(self.bot.feedback.counts)
         await interaction.followup.send(
             embed=render.render_stats({**stats, **feedback}), ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -93,7 +97,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     def _forget_upload(self, path: Path) -> None:
         """Delete an uploaded copy, so rebuilding the index from the articles folder won't bring it back."""
         articles = self.bot.config.articles_dir.resolve()
-        if path.resolve().parent == articles:
+        if path.resolve().is_relative_to(articles):
             path.unlink(missing_ok=True)
 
     @staticmethod

@@ -32,7 +32,7 @@ class AskCog(commands.Cog):
             return
         # Discord drops an interaction not acknowledged within 3 s: acknowledge before any work.
         await interaction.response.defer(thinking=True)
-        for post in await answer_question(self.bot, question, interaction.user.id):
+        for post in await answer_question(self.bot, question, interaction.user.id, interaction.guild_id):
             await interaction.followup.send(
                 post.reply.content,
                 embeds=list(post.reply.embeds),

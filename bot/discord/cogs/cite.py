@@ -52,7 +52,7 @@ class CiteCog(commands.Cog):
         await self._send_lookup(interaction, claim[: self.bot.config.max_question_chars], ephemeral=True)
 
     async def _send_lookup(self, interaction: discord.Interaction[CitebotBot], claim: str, *, ephemeral: bool) -> None:
-        citations = await self.bot.runner.cite(claim)
+        citations = await self.bot.runner.cite(claim, self.bot.config.libraries(interaction.guild_id))
         reply = render.render_citations(claim, citations, detect_lang(claim))
         await interaction.followup.send(
             reply.content, embeds=list(reply.embeds), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS

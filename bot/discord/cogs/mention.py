@@ -46,7 +46,7 @@ class MentionCog(commands.Cog):
             refusal = problem or strings.text(detect_lang(question), "cooldown", seconds=max(1, round(wait)))
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
             return
-        posts = await answer_question(self.bot, question, message.author.id)
+        posts = await answer_question(self.bot, question, message.author.id, message.guild.id if message.guild else None)
         channel = await self._answer_channel(message, question)
         for post in posts:
             await channel.send(

@@ -24,7 +24,7 @@ class SourcesCog(commands.Cog):
     @app_commands.describe(page="Page to show (10 articles a page)")
     async def sources(self, interaction: discord.Interaction[CitebotBot], page: app_commands.Range[int, 1] = 1) -> None:
         await interaction.response.defer(thinking=True)
-        embed, view = sources_message(await self.bot.runner.sources(), page, strings.locale_lang(interaction.locale))
+        embed, view = sources_message(await self.bot.runner.sources(self.bot.config.libraries(interaction.guild_id)), page, strings.locale_lang(interaction.locale))
         await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="source", description="Show one article's details, by its number in /sources.")
@@ -32,7 +32,7 @@ class SourcesCog(commands.Cog):
     async def source(self, interaction: discord.Interaction[CitebotBot], n: app_commands.Range[int, 1]) -> None:
         await interaction.response.defer(thinking=True)
         lang = strings.locale_lang(interaction.locale)
-        ordered = await self.bot.runner.sources()
+        ordered = await self.bot.runner.sources(self.bot.config.libraries(interaction.guild_id))
         if n > len(ordered):
             await interaction.followup.send(
                 strings.text(lang, "source_missing", n=n, count=len(ordered)), allowed_mentions=NO_MENTIONS

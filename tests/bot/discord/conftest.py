@@ -17,6 +17,7 @@ import pytest
 from tests.paths import FIXTURES
 from bot.discord.bot import CitebotBot
 from bot.discord.settings import BotConfig, Secret
+from index.catalog import Catalog
 from index.engine import Engine
 
 from .engine_double import EngineProxy
@@ -49,7 +50,7 @@ def engine(tmp_path: Path, corpus_index: Path, embedder) -> Iterator[EngineProxy
     """A private engine over the fixture corpus (sharing the session's model), behind a proxy tests can script."""
     index_dir = tmp_path / "index"
     shutil.copytree(corpus_index, index_dir)
-    real = Engine.open(index_dir, embedder=embedder)
+    real = Catalog(index_dir, embedder=embedder)  # the corpus is the shared "default" library
     yield EngineProxy(real)
     real.close()
 

@@ -13,7 +13,7 @@ from index.types import Answer, AnswerSentence, Citation, IngestReport
 
 
 class EngineProxy:
-    """Wraps an engine; tests set `delay` (seconds of blocking per ask), `fail`, `answer`, `citations` or `listing`."""
+    """Wraps a catalog of libraries (index.catalog.Catalog); tests set `delay` (seconds of blocking per ask), `fail`, `answer`, `citations` or `listing`."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
@@ -25,25 +25,27 @@ class EngineProxy:
         self.ingest_gate: threading.Event | None = None  # when set up, ingest blocks until it is set
         self.asked: list[str] = []
         self.claims: list[str] = []
+        self.libraries: list[tuple[str, ...]] = []  # the libraries each question was asked in
 
-    def ask(self, question: str, k: int = 5) -> Answer:
+    def ask(self, question: str, k: int = 5, libraries: Any = ("default",)) -> Answer:
         self.asked.append(question)
         time.sleep(self.delay)  # blocking on purpose: the bot must keep this off the event loop
         if self.fail is not None:
             raise self.fail
-        return self.answer if self.answer is not None else self.inner.ask(question, k)
+        self.libraries.append(tuple(libraries))
+        return self.answer if self.answer is not None else self.inner.ask(question, k, libraries)
 
-    def cite(self, claim: str, k: int = 5) -> list[Citation]:
+    def cite(self, claim: str, k: int = 5, libraries: Any = ("default",)) -> list[Citation]:
         self.claims.append(claim)
-        return self.citations if self.citations is not None else self.inner.cite(claim, k)
+        return self.citations if self.citations is not None else self.inner.cite(claim, k, libraries)
 
-    def sources(self) -> list[Any]:
-        return self.listing if self.listing is not None else self.inner.sources()
+    def sources(self, libraries: Any = ("default",)) -> list[Any]:
+        return self.listing if self.listing is not None else self.inner.sources(libraries)
 
-    def ingest(self, paths: list[Path], progress: Any = None) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Any = None, library: str = "default") -> IngestReport:
         if self.ingest_gate is not None:
             assert self.ingest_gate.wait(10), "the test never released the ingest"
-        return self.inner.ingest(paths, progress)
+        return self.inner.ingest(paths, progress, library)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

@@ -270,9 +270,11 @@ class FakeDiscord:
         locale: str = "en-US",
         subcommand: str | None = None,
         resolved: dict | None = None,
+        guild: int = GUILD_ID,
         **options: Any,
     ) -> InteractionHandle:
-        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict)."""
+        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict),
+        in `guild` (another id: a server the bot's cache has never seen, as after a restart)."""
         opts = [
             {"name": k, "type": _option_type(v), "value": v["id"] if isinstance(v, dict) else v}
             for k, v in options.items()
@@ -285,7 +287,7 @@ class FakeDiscord:
         data = {**self._command_ref(name), "type": 1, "options": opts}
         if resolved:
             data["resolved"] = resolved
-        return await self._interact(2, data, user, locale)
+        return await self._interact(2, data, user, locale, guild=guild)
 
     async def message_command(self, name: str, target: dict, *, user: int = MEMBER_ID) -> InteractionHandle:
         """A user picks `name` from a message's Apps menu."""
@@ -336,7 +338,7 @@ class FakeDiscord:
         return {key: registered[0][key] for key in ("id", "name", "guild_id") if key in registered[0]}
 
     async def _interact(
-        self, kind: int, data: dict, user: int, locale: str, message: dict | None = None
+        self, kind: int, data: dict, user: int, locale: str, message: dict | None = None, guild: int = GUILD_ID
     ) -> InteractionHandle:
         handle = InteractionHandle(self.next_id(), f"token-{self.next_id()}")
         payload = {
@@ -346,7 +348,7 @@ class FakeDiscord:
             "token": handle.token,
             "version": 1,
             "data": data,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild),
             "channel_id": str(CHANNEL_ID),
             "channel": channel_payload(),
             "member": member_payload(user),
@@ -354,7 +356,7 @@ class FakeDiscord:
             "locale": locale,
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from bot.discord.cogs.admin import safe_filename
 
 from .conftest import LIBRARY_QUESTION
-from .fake_discord import ADMIN_ID, EPHEMERAL, MANAGE_GUILD, MEMBER_ID
+from .fake_discord import ADMIN_ID, EPHEMERAL, GUILD_ID, MANAGE_GUILD, MEMBER_ID
 
 NEW_ARTICLE = b"""---
 title: Harbour lighthouse gets a new lamp
@@ -23,7 +24,8 @@ The old harbour lighthouse switched on an LED lamp on October 20. The lamp uses 
 
 
 def listed_titles(env):
-    return {s.title for s in env.engine.sources()}
+    """The titles a question in the test server can be answered from: its own library and the shared one."""
+    return {s.title for s in env.engine.sources(env.config.libraries(GUILD_ID))}
 
 
 def test_admin_commands_are_registered_for_manage_server_only(env):
@@ -69,7 +71,7 @@ def test_ingest_saves_the_attachment_and_indexes_it(env):
         assert "Added: lighthouse.md" in reply.message["content"]
 
     env.run(scenario)
-    assert (env.config.articles_dir / "lighthouse.md").read_bytes() == NEW_ARTICLE
+    assert (env.config.articles_dir / f"guild-{GUILD_ID}" / "lighthouse.md").read_bytes() == NEW_ARTICLE
     assert "Harbour lighthouse gets a new lamp" in listed_titles(env)
 
 
@@ -93,7 +95,7 @@ def test_ingest_runs_off_the_event_loop_and_answers_keep_flowing(env):
         attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
         ingest = await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment)
         await fake.wait_for(
-            lambda: env.config.articles_dir.joinpath("lighthouse.md").exists(), what="the upload to be saved"
+            lambda: env.config.articles_dir.joinpath(f"guild-{GUILD_ID}", "lighthouse.md").exists(), what="the upload to be saved"
         )
         (answer,) = await fake.replies(
             await fake.slash("ask", question=LIBRARY_QUESTION)
@@ -122,24 +124,31 @@ def test_remove_by_title_drops_article_and_its_uploaded_file(env):
 
     env.run(scenario)
     assert "Harbour lighthouse gets a new lamp" not in listed_titles(env)
-    assert not (env.config.articles_dir / "lighthouse.md").exists()
+    assert not (env.config.articles_dir / f"guild-{GUILD_ID}" / "lighthouse.md").exists()
 
 
 def test_remove_by_file_name_and_unknown_target(env):
-    """/admin remove accepts a file name; a name matching nothing is reported and removes nothing."""
+    """/admin remove accepts a file name of the server's own library; a name matching nothing there, or
+    naming an article of the shared library, is reported and removes nothing."""
 
     async def scenario(fake, bot):
         (missing,) = await fake.replies(
             await fake.slash("admin", subcommand="remove", user=ADMIN_ID, path_or_title="nope.txt")
         )
         assert missing.message["content"] == "No article matches 'nope.txt'."
-        (removed,) = await fake.replies(
+        (shared,) = await fake.replies(
             await fake.slash("admin", subcommand="remove", user=ADMIN_ID, path_or_title="kawane_railway_ja.txt")
         )
-        assert removed.message["content"].startswith("Removed 川根鉄道")
+        assert shared.message["content"] == "No article matches 'kawane_railway_ja.txt'."
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
+        (removed,) = await fake.replies(
+            await fake.slash("admin", subcommand="remove", user=ADMIN_ID, path_or_title="lighthouse.md")
+        )
+        assert removed.message["content"].startswith("Removed Harbour lighthouse")
 
     env.run(scenario)
-    assert len(listed_titles(env)) == 2
+    assert len(listed_titles(env)) == 3 and "Harbour lighthouse gets a new lamp" not in listed_titles(env)
 
 
 def test_stats_shows_index_and_feedback_counts(env):
@@ -163,3 +172,25 @@ def test_safe_filename_keeps_name_and_extension_only():
     assert safe_filename("ニュース 記事 (1).md") == "ニュース_記事_1.md"
     assert safe_filename(".md") == "article.md"
     assert safe_filename("C:\\docs\\page.HTML") == "page.html"
+
+
+def test_one_servers_uploads_never_reach_another_server(env):
+    """An article uploaded in one server answers there; in another server /ask, /cite and /sources never show it."""
+    other = GUILD_ID + 1
+    question = "What kind of lamp does the harbour lighthouse get?"
+    url = "gazette.example.org/harbour"
+
+    async def scenario(fake, bot):
+        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+        await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
+        (here,) = await fake.replies(await fake.slash("ask", question=question))
+        assert url in json.dumps(here.message)
+        (there,) = await fake.replies(await fake.slash("ask", question=question, guild=other))
+        assert url not in json.dumps(there.message) and "Harbour lighthouse" not in json.dumps(there.message)
+        (cited,) = await fake.replies(await fake.slash("cite", claim="The harbour lighthouse gets a new lamp", guild=other))
+        assert url not in json.dumps(cited.message) and "Harbour lighthouse" not in json.dumps(cited.message)
+        (listed,) = await fake.replies(await fake.slash("sources", guild=other))
+        assert url not in json.dumps(listed.message) and "Harbour lighthouse" not in json.dumps(listed.message)
+
+    env.run(scenario)
+    assert env.engine.libraries[-1] == (f"guild-{other}", "default")

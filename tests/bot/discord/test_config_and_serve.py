@@ -44,6 +44,15 @@ def test_malformed_settings_name_the_variable():
         BotConfig.from_env({"CITEBOT_MAX_QUESTION_CHARS": "lots"}, None)
     with pytest.raises(ConfigError, match="CITEBOT_COOLDOWN_SECONDS"):
         BotConfig.from_env({"CITEBOT_COOLDOWN_SECONDS": "-1"}, None)
+    with pytest.raises(ConfigError, match="CITEBOT_SHARED_LIBRARY"):
+        BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": "../other"}, None)
+
+
+def test_each_server_reads_its_own_library_and_the_shared_one():
+    """A server reads guild-ID and CITEBOT_SHARED_LIBRARY (default "default"); empty means no shared library."""
+    assert BotConfig.from_env({}, None).libraries(42) == ("guild-42", "default")
+    assert BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": "news"}, None).libraries(None) == ("news",)
+    assert BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": ""}, None).libraries(42) == ("guild-42",)
 
 
 def test_configure_endpoints_points_rest_and_gateway(monkeypatch):
@@ -141,7 +150,7 @@ def test_serve_logs_its_index_and_warns_when_empty(tmp_path, caplog):
     with caplog.at_level(logging.DEBUG):
         assert serve(config) == 1
     messages = [(r.levelno, r.getMessage()) for r in caplog.records]
-    assert any(level == logging.INFO and f"serving the index in {tmp_path / 'index'}: 0 articles" in m
+    assert any(level == logging.INFO and f"serving the shared library default in {tmp_path / 'index'}: 0 articles" in m
                for level, m in messages)
     assert any(level == logging.WARNING and "is empty" in m for level, m in messages)
     assert not any(level >= logging.INFO and ("voice will NOT" in m or "Loading faiss" in m) for level, m in messages)
