@@ -58,7 +58,7 @@ class CitebotBot(commands.Bot):
         )
         self.config = config
         self.runner = EngineRunner(engine)
-        self.feedback = FeedbackStore(config.feedback_path)
+        self.feedback = FeedbackStore(config.feedback_target)
         self.cooldowns = UserCooldowns(config.cooldown_seconds)
 
     async def setup_hook(self) -> None:

@@ -1,4 +1,5 @@
-"""SQLite store for answers and the votes on them.
+"""The store of answers and the votes on them: a SQLite file, or a shared PostgreSQL database
+(CITEBOT_DATABASE_URL) that any number of bot processes on any number of machines use at once.
 
 Answers are kept so their buttons still work after a restart: a button's custom_id
 carries only the answer id, and the passages are read back from here.
@@ -20,7 +21,7 @@ from index.types import Answer, Citation
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY,
-    user_id INTEGER,
+    user_id BIGINT,
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
     lang TEXT NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE TABLE IF NOT EXISTS votes (
     answer_id TEXT NOT NULL REFERENCES answers(id),
-    user_id INTEGER NOT NULL,
+    user_id BIGINT NOT NULL,
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
     vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
@@ -59,13 +60,19 @@ class Vote:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    """`target`: a SQLite file, or a postgresql:// URL (which may hold a password: never logged)."""
+
+    def __init__(self, target: Path | str) -> None:
+        self.url = target if isinstance(target, str) else None
+        self.path = None if self.url else Path(target)
 
     def init(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.executescript(SCHEMA)
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
 
     def save_answer(self, answer_id: str, answer: Answer, shown: Sequence[Citation], user_id: int | None) -> None:
         """Keep `answer` and the citations its "Show passages" button reveals."""
@@ -111,19 +118,37 @@ class FeedbackStore:
         with self._connect() as db:
             answers = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
             up, down = db.execute(
-                "SELECT COALESCE(SUM(vote = 'up'), 0), COALESCE(SUM(vote = 'down'), 0) FROM votes"
+                "SELECT COALESCE(SUM(CASE WHEN vote = 'up' THEN 1 ELSE 0 END), 0),"
+                " COALESCE(SUM(CASE WHEN vote = 'down' THEN 1 ELSE 0 END), 0) FROM votes"
             ).fetchone()
         return {"answers": answers, "votes_up": up, "votes_down": down}
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # One short-lived connection per call: calls arrive on arbitrary worker threads.
+    def _connect(self) -> Iterator[_Db]:
+        # One short-lived connection per call: calls arrive on arbitrary worker threads (and, with
+        # PostgreSQL, from other processes); each call is one transaction.
+        if self.url is not None:
+            import psycopg
+
+            with psycopg.connect(self.url, connect_timeout=10) as pg:
+                yield _Db(pg, "%s")
+            return
         db = sqlite3.connect(self.path, timeout=10)
         try:
             with db:
-                yield db
+                yield _Db(db, "?")
         finally:
             db.close()
+
+
+class _Db:
+    """A connection that takes the SQL above, written with "?" placeholders, in either dialect."""
+
+    def __init__(self, con, placeholder: str) -> None:
+        self.con, self.placeholder = con, placeholder
+
+    def execute(self, sql: str, params: Sequence = ()):
+        return self.con.execute(sql.replace("?", self.placeholder), params)
 
 
 def _now() -> str:

@@ -40,6 +40,8 @@ class BotConfig:
     gateway_url: str = DEFAULT_GATEWAY_URL
     index_dir: Path = field(default_factory=lambda: IndexSettings.read({}).index_dir)
     feedback_db: Path | None = None  # None: feedback.sqlite next to the index directory
+    # A shared PostgreSQL for feedback instead of the file: several bot processes, one store.
+    database_url: Secret | None = None
     cooldown_seconds: float = 5.0  # per user, between engine queries; 0 turns it off
     engine: EngineSettings = field(default_factory=EngineSettings)
     # The library every server reads besides its own (and the only one a DM reads); None: none.
@@ -63,6 +65,11 @@ class BotConfig:
         return self.feedback_db or self.index_dir.parent / "feedback.sqlite"
 
     @property
+    def feedback_target(self) -> Path | str:
+        """Where answers and votes are kept: the database URL when one is set, else the file."""
+        return self.database_url.reveal() if self.database_url else self.feedback_path
+
+    @property
     def articles_dir(self) -> Path:
         """Where `/admin ingest` keeps uploaded articles, so the index can be rebuilt from them."""
         return self.index_dir / "articles"
@@ -80,8 +87,14 @@ class BotConfig:
         if feedback_db is not None and not feedback_db.parent.is_dir():
             raise ConfigError("CITEBOT_FEEDBACK_DB", str(feedback_db), f"is in a folder that does not exist "
                               f"({feedback_db.parent})", "create the folder, or name a file in an existing one")
+        database_url = values.get("CITEBOT_DATABASE_URL", "").strip()
+        if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+            # The value is not echoed: a database URL may hold a password.
+            raise ConfigError("CITEBOT_DATABASE_URL", None, "is not a postgresql:// URL",
+                              "set a URL like postgresql://citebot@db.example:5432/citebot, or leave it unset")
         return cls(
             token=Secret(token) if token else None,
+            database_url=Secret(database_url) if database_url else None,
             guild_ids=_guild_ids(values.get("DISCORD_GUILD_IDS", "")),
             api_base=_url(values, "DISCORD_API_BASE", DEFAULT_API_BASE, ("http://", "https://")),
             gateway_url=_url(values, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),

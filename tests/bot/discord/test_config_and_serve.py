@@ -44,6 +44,9 @@ def test_malformed_settings_name_the_variable():
         BotConfig.from_env({"CITEBOT_MAX_QUESTION_CHARS": "lots"}, None)
     with pytest.raises(ConfigError, match="CITEBOT_COOLDOWN_SECONDS"):
         BotConfig.from_env({"CITEBOT_COOLDOWN_SECONDS": "-1"}, None)
+    with pytest.raises(ConfigError, match="CITEBOT_DATABASE_URL") as bad_url:
+        BotConfig.from_env({"CITEBOT_DATABASE_URL": "mysql://user:hunter2@db/x"}, None)
+    assert "hunter2" not in str(bad_url.value)  # a database URL may hold a password
     with pytest.raises(ConfigError, match="CITEBOT_SHARED_LIBRARY"):
         BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": "../other"}, None)
 
@@ -53,6 +56,14 @@ def test_each_server_reads_its_own_library_and_the_shared_one():
     assert BotConfig.from_env({}, None).libraries(42) == ("guild-42", "default")
     assert BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": "news"}, None).libraries(None) == ("news",)
     assert BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": ""}, None).libraries(42) == ("guild-42",)
+
+
+def test_a_database_url_takes_the_feedback_and_is_never_shown():
+    """CITEBOT_DATABASE_URL moves answers and votes to PostgreSQL; the config's repr hides its password."""
+    url = "postgresql://citebot:hunter2@db.example:5432/citebot"
+    config = BotConfig.from_env({"CITEBOT_DATABASE_URL": url}, None)
+    assert config.feedback_target == url and "hunter2" not in repr(config)
+    assert BotConfig.from_env({}, None).feedback_target == BotConfig.from_env({}, None).feedback_path
 
 
 def test_configure_endpoints_points_rest_and_gateway(monkeypatch):
