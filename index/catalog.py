@@ -7,18 +7,20 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from index.answer.compose import compose
+from index.answer.compose import NOT_COVERED, compose
 from index.answer.lookup import supporting
 from index.answer.ranking import merge
 from index.engine import Engine, clean_question
 from index.errors import NoIndex
+from index.text.language import detect_lang
 from index.settings import DEFAULT_LIBRARY, EngineSettings, check_library, library_dir
 from index.types import Answer, Citation, IngestReport, SourceInfo
 
 
 class Catalog:
     """Thread-safe. Libraries open on first use; one that holds no index yet is left out of
-    questions (a server nobody uploaded to answers from the shared library alone)."""
+    questions (a server nobody uploaded to answers from the shared library alone), and when none
+    holds one, nothing covers the question."""
 
     def __init__(self, root: Path, settings: EngineSettings | None = None, embedder=None) -> None:
         self.root = Path(root)
@@ -44,13 +46,15 @@ class Catalog:
             return self._engines[library]
 
     def _open(self, libraries: Iterable[str]) -> list[Engine]:
-        engines = [e for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e is not None]
-        if not engines:
-            raise NoIndex(self.root, f"holds no index for the libraries {', '.join(libraries)}")
-        return engines
+        return [e for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e is not None]
 
     def ask(self, question: str, k: int = 5, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> Answer:
         engines = self._open(libraries)
+        if not engines:
+            # Libraries nobody has filled yet hold no article: nothing covers the question.
+            text = clean_question(question, self.settings.max_question_chars)
+            lang = detect_lang(text)
+            return Answer(text, (), (), abstained=True, lang=lang, message=NOT_COVERED[lang])
         if len(engines) == 1:
             return engines[0].ask(question, k)
         q, ranking = self._rank(engines, question, k)
@@ -58,6 +62,9 @@ class Catalog:
 
     def cite(self, claim: str, k: int = 5, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[Citation]:
         engines = self._open(libraries)
+        if not engines:
+            clean_question(claim, self.settings.max_question_chars)
+            return []
         if len(engines) == 1:
             return engines[0].cite(claim, k)
         q, ranking = self._rank(engines, claim, k)

@@ -40,11 +40,14 @@ def test_a_question_sees_its_libraries_and_never_a_third(tmp_path, embedder):
 
 
 def test_a_library_with_no_index_is_left_out(tmp_path, embedder):
-    """A server nobody has uploaded to yet answers from the shared library alone."""
+    """A server nobody has uploaded to yet answers from the shared library alone; with no library at all, nothing covers a question."""
     catalog = _catalog(tmp_path, embedder)
     answer = catalog.ask("港町の夏祭りには何人が訪れましたか？", libraries=("guild-9", "shared"))
     assert not answer.abstained and answer.citations[0].library == "shared"
     assert not (tmp_path / "index" / "libraries" / "guild-9").exists()
+    empty = catalog.ask("港町の夏祭りには何人が訪れましたか？", libraries=("guild-9",))
+    assert empty.abstained and empty.message and not empty.citations and empty.problem() is None
+    assert catalog.cite("夏祭りには約3万人が訪れた", libraries=("guild-9",)) == []
 
 
 def test_merged_rankings_keep_each_librarys_passages_apart():
