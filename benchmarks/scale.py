@@ -609,7 +609,8 @@ def serve(index_dir: Path, questions: list[tuple[str, str]]) -> dict:
     t = time.perf_counter()
     from index.answer.compose import compose
     from index.engine import Engine
-    from index.answer.ranking import CANDIDATES, top_k
+    from index.answer.ranking import CANDIDATES
+    from index.store.lexical import top_k
     from index.store.database import LANGS
 
     engine = Engine.open(index_dir, settings=SETTINGS)

@@ -58,9 +58,16 @@ class Engine:
         name its citations and sources are reported under (index_dir is that library's folder)."""
         settings = settings or EngineSettings()
         pin_malloc_thresholds()
-        store = Store.open(Path(index_dir), search_files=search_files, create=create,
-                           ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
-        store.library = library
+        if settings.milvus_uri:
+            from index.store.milvus.client import MilvusDB
+            from index.store.milvus.store import MilvusStore
+
+            store = MilvusStore.open(MilvusDB.connect(settings.milvus_uri, settings.milvus_token), library,
+                                     create=create)
+        else:
+            store = Store.open(Path(index_dir), search_files=search_files, create=create,
+                               ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
+            store.library = library
         try:
             # The index names its model: load that one unless the caller insists on another, and
             # compare the names first: loading the wrong model only to refuse it wastes seconds.

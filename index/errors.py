@@ -95,3 +95,12 @@ class ModelUnavailable(CitebotError):
     def __init__(self, model: str, reason: str):
         super().__init__(f"the embedding model {model!r} cannot be loaded: {reason}")
         self.model, self.reason = model, reason
+
+
+class StoreUnavailable(CitebotError):
+    """The shared store (a Milvus server) did not answer: down, unreachable or refusing. Nothing
+    was changed by the failed call; the same command may be retried."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"{where} is unavailable: {reason}")
+        self.where, self.reason = where, reason

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -76,6 +77,10 @@ class EngineSettings:
     ann_threshold: int = ANN_THRESHOLD
     ivf_nprobe: int | None = None  # None: an eighth of the IVF lists
     max_question_chars: int = MAX_QUESTION_CHARS
+    # A Milvus server (http://host:19530) holding every library instead of the index folder's files.
+    milvus_uri: str | None = None
+    # Milvus's credentials ("user:password" or an API key); kept out of repr, errors and logs.
+    milvus_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def read(cls, values: Mapping[str, str]) -> EngineSettings:
@@ -85,6 +90,8 @@ class EngineSettings:
             ann_threshold=number(values, "CITEBOT_ANN_THRESHOLD", int, ANN_THRESHOLD, minimum=1),
             ivf_nprobe=number(values, "CITEBOT_IVF_NPROBE", int, None, minimum=1),
             max_question_chars=number(values, "CITEBOT_MAX_QUESTION_CHARS", int, MAX_QUESTION_CHARS, minimum=1),
+            milvus_uri=milvus_uri(values),
+            milvus_token=values.get("CITEBOT_MILVUS_TOKEN", "").strip() or None,
         )
 
 
@@ -122,6 +129,19 @@ class IndexSettings:
     @classmethod
     def from_env(cls, index_dir: str | Path | None = None, library: str | None = None) -> IndexSettings:
         return cls.read(read_environment(), index_dir, library)
+
+
+def milvus_uri(values: Mapping[str, str]) -> str | None:
+    raw = values.get("CITEBOT_MILVUS_URI", "").strip()
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https", "tcp", "grpc") or not parsed.hostname or parsed.username:
+        raise ConfigError("CITEBOT_MILVUS_URI", raw if not parsed.password else "(hidden)",
+                          "is not a Milvus server address",
+                          "set http://HOST:19530 (credentials go in CITEBOT_MILVUS_TOKEN), or leave it unset "
+                          "for the index folder")
+    return raw
 
 
 def number(values: Mapping[str, str], name: str, kind: type[N], default: N | None, *, minimum: N) -> N | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch,
-                          ModelUnavailable, NoIndex)
+                          ModelUnavailable, NoIndex, StoreUnavailable)
 
 
 def describe(exc: CitebotError) -> str:
@@ -29,6 +29,9 @@ def describe(exc: CitebotError) -> str:
                 f"new model in another folder: citebot ingest PATH... --index NEW_DIR")
     if isinstance(exc, IndexLocked):
         return f"another ingest is writing to {exc.directory}; wait for it to finish and try again"
+    if isinstance(exc, StoreUnavailable):
+        return (f"{exc.where} is not answering ({exc.reason}). Nothing was changed; start it or check "
+                f"CITEBOT_MILVUS_URI, then run the command again")
     if isinstance(exc, EmptyQuestion):
         return 'the question is empty: ask something, e.g. citebot ask "アラスカ会談はいつ?"'
     return str(exc)

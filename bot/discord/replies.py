@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from index.text.language import detect_lang
-from index.errors import CitebotError, IndexCorrupt
+from index.errors import CitebotError, IndexCorrupt, StoreUnavailable
 
 from . import strings
 
@@ -52,6 +52,8 @@ async def reply_to_error(interaction: discord.Interaction, error: Exception) -> 
         # refuses; a busy, read-only or damaged index is said plainly (and a damaged one logged).
         if isinstance(error, IndexCorrupt):
             log.error("the index is damaged: %s", error)
+        elif isinstance(error, StoreUnavailable):
+            log.error("the store is unavailable: %s", error)
         message = worded
     elif isinstance(error, app_commands.CheckFailure):
         # Missing Manage Server (or an admin command outside a server): a refusal, not a bug.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.errors import CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, QuestionTooLong
+from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, QuestionTooLong,
+                          StoreUnavailable)
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -47,6 +48,8 @@ TEXT: dict[str, dict[str, str]] = {
         "index_busy": "The library is being updated right now. Please try again in a minute.",
         "index_damaged": "Part of the library's index is damaged; the operator has been told. Please try again later.",
         "index_read_only": "The library is read-only on this server: articles cannot be added or removed.",
+        "store_unavailable": "The library's database is not answering right now; the operator has been told. "
+                             "Please try again in a minute.",
     },
     "ja": {
         "sources": "出典",
@@ -90,6 +93,7 @@ TEXT: dict[str, dict[str, str]] = {
         "index_busy": "ただいまライブラリを更新中です。1分ほどしてからもう一度お試しください。",
         "index_damaged": "ライブラリの索引の一部が壊れています。管理者に通知しました。しばらくしてからお試しください。",
         "index_read_only": "このサーバーのライブラリは読み取り専用のため、記事の追加や削除はできません。",
+        "store_unavailable": "ライブラリのデータベースが応答していません。管理者に通知しました。1分ほどしてからもう一度お試しください。",
     },
 }
 
@@ -122,4 +126,6 @@ def engine_problem(lang: str, error: CitebotError) -> str | None:
         return text(lang, "index_read_only")
     if isinstance(error, IndexCorrupt):
         return text(lang, "index_damaged")
+    if isinstance(error, StoreUnavailable):
+        return text(lang, "store_unavailable")
     return None

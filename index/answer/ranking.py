@@ -66,13 +66,7 @@ class Searcher:
         lex_by_id: dict[int, float] = {}
         lexical = snap.lexical
         if lexical is not None and q.terms:
-            scores = lexical.scores(q.terms)
-            # Scaled by what a passage matching every query term would score, so a weak
-            # match (one common word) earns little however it ranks among the others.
-            ceiling = lexical.ceiling(q.terms)
-            for row in top_k(scores, CANDIDATES):
-                if scores[row] > 0:
-                    lex_by_id[int(lexical.ids[row])] = min(1.0, float(scores[row]) / ceiling)
+            lex_by_id = dict(lexical.top(q.terms, CANDIDATES))
             cand.update(lex_by_id)
         if not cand:
             return self._ranking([], {}, q, snap)
@@ -105,18 +99,7 @@ class Searcher:
     @staticmethod
     def term_weights(q: Query, snapshot: Snapshot) -> dict[str, float]:
         """IDF of each query term the corpus knows: how much a text holding it tells about the question."""
-        lex = snapshot.lexical
-        if lex is None:
-            return {}
-        return {t: float(lex.idf[lex.vocab[t]]) for t in q.terms if t in lex.vocab}
-
-
-def top_k(scores: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the n highest scores, best first, without sorting every passage's score."""
-    if len(scores) <= n:
-        return np.argsort(-scores)
-    top = np.argpartition(-scores, n)[:n]
-    return top[np.argsort(-scores[top])]
+        return snapshot.lexical.weights(q.terms) if snapshot.lexical is not None else {}
 
 
 def _within_language(hits: list[Hit], lang: str) -> list[Hit]:

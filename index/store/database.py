@@ -48,11 +48,21 @@ class Snapshot:
     reference: dict[str, np.ndarray] | None = None
 
 
+class SnapshotFields:
+    """The current snapshot's fields, for callers that need only one of them (both stores)."""
+
+    snapshot: Snapshot
+    generation = property(lambda self: self.snapshot.generation)
+    model = property(lambda self: self.snapshot.model)
+    dense = property(lambda self: self.snapshot.dense)
+    lexical = property(lambda self: self.snapshot.lexical)
+
+
 def _vec(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32)
 
 
-class Store:
+class Store(SnapshotFields):
     """Read side of an index directory. Safe to share between threads."""
 
     def __init__(self, directory: Path, ann_threshold: int = ANN_THRESHOLD, ivf_nprobe: int | None = None):
@@ -71,12 +81,6 @@ class Store:
         self._eager = False
         # One connection serves all reader threads; sqlite3 objects must not be used concurrently.
         self._lock = threading.RLock()
-
-    # The snapshot's fields, for callers that need only one of them.
-    generation = property(lambda self: self.snapshot.generation)
-    model = property(lambda self: self.snapshot.model)
-    dense = property(lambda self: self.snapshot.dense)
-    lexical = property(lambda self: self.snapshot.lexical)
 
     @classmethod
     def open(cls, directory: Path, *, search_files: bool = True, create: bool = True,

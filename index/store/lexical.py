@@ -105,6 +105,19 @@ class BM25:
         """About the score of a passage that holds every query term once, at average length."""
         return float(sum(self.idf[self.vocab[t]] for t in set(query) if t in self.vocab)) or 1.0
 
+    def weights(self, query: list[str]) -> dict[str, float]:
+        """IDF of each query term the corpus knows."""
+        return {t: float(self.idf[self.vocab[t]]) for t in query if t in self.vocab}
+
+    def top(self, query: list[str], n: int) -> list[tuple[int, float]]:
+        """The n best-matching passages as (id, score scaled to 0..1), best first: scaled by what a
+        passage matching every query term would score, so a weak match (one common word) earns
+        little however it ranks among the others."""
+        scores = self.scores(query)
+        ceiling = self.ceiling(query)
+        return [(int(self.ids[row]), min(1.0, float(scores[row]) / ceiling))
+                for row in top_k(scores, n) if scores[row] > 0]
+
     def save(self, directory: Path, stem: str) -> list[Path]:
         """Write the arrays and vocabulary; each file goes through a temp name then rename."""
         paths = []
@@ -154,6 +167,14 @@ class BM25:
         return [directory / f"{stem}.{n}.npy" for n in ("indptr", "rows", "tfs", "lengths", "ids")] + [
             directory / f"{stem}.vocab.json"
         ]
+
+
+def top_k(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n highest scores, best first, without sorting every passage's score."""
+    if len(scores) <= n:
+        return np.argsort(-scores)
+    top = np.argpartition(-scores, n)[:n]
+    return top[np.argsort(-scores[top])]
 
 
 def _atomic_save_npy(path: Path, arr: np.ndarray) -> None:
