@@ -30,8 +30,8 @@ def configure_endpoints(api_base: str, gateway_url: str) -> None:
     """Point discord.py at a Discord (the real one, a proxy, or a test double).
 
     `Route.BASE` prefixes every REST call, including interaction callbacks and webhook
-    followups; `DEFAULT_GATEWAY` is where a non-sharded client opens its first websocket
-    (later reconnects use the `resume_gateway_url` Discord sends in READY). Both are
+    followups; `DEFAULT_GATEWAY` is where each shard opens its first websocket (later
+    reconnects use the `resume_gateway_url` Discord sends in READY). Both are
     class attributes read at call time, so this must run before login.
     """
     Route.BASE = api_base.rstrip("/")
@@ -44,10 +44,16 @@ class CitebotTree(app_commands.CommandTree["CitebotBot"]):
         await reply_to_error(interaction, original)
 
 
-class CitebotBot(commands.Bot):
+class CitebotBot(commands.AutoShardedBot):
+    """The bot, as one process of possibly several: it runs the gateway shards `config.shard_ids`
+    of `config.shard_count` (Discord sends each shard the events of its own servers), or, unset,
+    as many shards as Discord recommends (one for a small bot), all in this process."""
+
     def __init__(self, config: BotConfig, engine: EngineLike, **options: Any) -> None:
         configure_endpoints(config.api_base, config.gateway_url)
         super().__init__(
+            shard_count=config.shard_count,
+            shard_ids=list(config.shard_ids) or None,
             # No text commands: a mention is a question, handled by the mention cog.
             command_prefix=(),
             help_command=None,
@@ -67,6 +73,14 @@ class CitebotBot(commands.Bot):
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.sync_commands()
+
+    async def launch_shards(self) -> None:
+        if self.shard_count is None:
+            # discord.py would also take the gateway URL Discord names here: keep DISCORD_GATEWAY_URL.
+            self.shard_count, _, _ = await self.http.get_bot_gateway()
+        shards = self.shard_ids or range(self.shard_count)
+        log.info("running gateway shards %s of %d", ",".join(map(str, shards)), self.shard_count)
+        await super().launch_shards()
 
     async def sync_commands(self) -> None:
         """Guild commands appear at once, so use them when guilds are configured; else sync globally."""

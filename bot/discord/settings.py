@@ -46,6 +46,10 @@ class BotConfig:
     engine: EngineSettings = field(default_factory=EngineSettings)
     # The library every server reads besides its own (and the only one a DM reads); None: none.
     shared_library: str | None = DEFAULT_LIBRARY
+    # Gateway shards across all the bot's processes (None: as many as Discord recommends, all here)
+    # and the ones this process runs (empty: every shard of shard_count).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
 
     def own_library(self, guild_id: int | None) -> str | None:
         """The library a server's admins upload to and its members ask; a DM has none."""
@@ -92,6 +96,7 @@ class BotConfig:
             # The value is not echoed: a database URL may hold a password.
             raise ConfigError("CITEBOT_DATABASE_URL", None, "is not a postgresql:// URL",
                               "set a URL like postgresql://citebot@db.example:5432/citebot, or leave it unset")
+        shard_count = number(values, "CITEBOT_SHARD_COUNT", int, None, minimum=1)
         return cls(
             token=Secret(token) if token else None,
             database_url=Secret(database_url) if database_url else None,
@@ -104,6 +109,8 @@ class BotConfig:
             engine=index.engine,
             shared_library=check_library(shared, "CITEBOT_SHARED_LIBRARY") if (shared := values.get(
                 "CITEBOT_SHARED_LIBRARY", DEFAULT_LIBRARY).strip()) else None,
+            shard_count=shard_count,
+            shard_ids=_shard_ids(values.get("CITEBOT_SHARD_IDS", ""), shard_count),
         )
 
 
@@ -118,12 +125,31 @@ def _url(values: Mapping[str, str], name: str, default: str, schemes: tuple[str,
 
 
 def _guild_ids(raw: str) -> tuple[int, ...]:
+    return _numbers(raw, "DISCORD_GUILD_IDS", "a server id", "list server ids (numbers) separated by commas")
+
+
+def _shard_ids(raw: str, count: int | None) -> tuple[int, ...]:
+    """This process's shards: each below CITEBOT_SHARD_COUNT, which they need, and each once."""
+    name, fix = "CITEBOT_SHARD_IDS", "list shard numbers separated by commas, e.g. 0,1"
+    ids = _numbers(raw, name, "a shard number", fix)
+    if ids and count is None:
+        raise ConfigError(name, raw, "needs CITEBOT_SHARD_COUNT",
+                          "set CITEBOT_SHARD_COUNT to the number of shards across all the bot's processes")
+    for shard in ids:
+        if count is not None and shard >= count:
+            raise ConfigError(name, raw, f"holds {shard}, not below CITEBOT_SHARD_COUNT={count}",
+                              f"list shard numbers from 0 to {count - 1}, separated by commas")
+        if ids.count(shard) > 1:
+            raise ConfigError(name, raw, f"holds {shard} twice", fix)
+    return ids
+
+
+def _numbers(raw: str, name: str, what: str, fix: str) -> tuple[int, ...]:
     ids = []
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.isdigit():
-            raise ConfigError("DISCORD_GUILD_IDS", raw, f"holds {part!r}, which is not a server id",
-                              "list server ids (numbers) separated by commas")
+        if not (part.isascii() and part.isdigit()):
+            raise ConfigError(name, raw, f"holds {part!r}, which is not {what}", fix)
         ids.append(int(part))
     return tuple(ids)

@@ -11,8 +11,10 @@ import asyncio
 import itertools
 import json
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,11 +119,26 @@ def member_payload(user_id: int) -> dict:
     }
 
 
-def channel_payload(channel_id: int = CHANNEL_ID, name: str = "general") -> dict:
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a server's events to."""
+    return (guild_id >> 22) % shard_count
+
+
+def guild_on_shard(shard_id: int, shard_count: int) -> int:
+    """A server id (GUILD_ID or one near it) whose events go to shard `shard_id` of `shard_count`."""
+    return next(g for g in (GUILD_ID + (k << 22) for k in range(shard_count)) if shard_of(g, shard_count) == shard_id)
+
+
+def channel_of(guild_id: int) -> int:
+    """Each server's one text channel (GUILD_ID's is CHANNEL_ID)."""
+    return guild_id + (CHANNEL_ID - GUILD_ID)
+
+
+def channel_payload(channel_id: int = CHANNEL_ID, name: str = "general", guild_id: int = GUILD_ID) -> dict:
     return {
         "id": str(channel_id),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": name,
         "position": 0,
         "permission_overwrites": [],
@@ -133,9 +150,27 @@ def channel_payload(channel_id: int = CHANNEL_ID, name: str = "general") -> dict
     }
 
 
+@dataclass
+class Connection:
+    """One gateway websocket, and the shard [id, count] it identified as ([0, 1] without a shard)."""
+
+    ws: web.WebSocketResponse
+    shard: tuple[int, int] = (0, 1)
+    seq: int = 0
+
+
 class FakeDiscord:
-    def __init__(self, *, heartbeat_interval: float = 41.25) -> None:
+    """`guilds`: the servers the bot is in (each goes to the shard that owns it); `recommended_shards`:
+    the shard count GET /gateway/bot recommends."""
+
+    def __init__(
+        self, *, heartbeat_interval: float = 41.25, guilds: tuple[int, ...] = (GUILD_ID,), recommended_shards: int = 1
+    ) -> None:
         self.heartbeat_interval = heartbeat_interval
+        self.guilds = guilds
+        self.recommended_shards = recommended_shards
+        self.connections: dict[int, Connection] = {}  # shard id -> its identified, open websocket
+        self.events: list[tuple[int, str]] = []  # (shard id, event name) of every dispatch
         self.requests: list[Request] = []
         self.unhandled: list[Request] = []
         self.heartbeats: list[float] = []
@@ -146,16 +181,16 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict]] = {}  # guild id (None: global) -> registered commands
         self.attachments: dict[int, tuple[str, bytes]] = {}
         self._ids = itertools.count(950000000000000000)
-        self._seq = 0
-        self._ws: web.WebSocketResponse | None = None
         self._send_lock = asyncio.Lock()
         self._originals: dict[str, int] = {}  # interaction token -> @original message id (a button's: its message)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def __aenter__(self) -> FakeDiscord:
+        self.loop = asyncio.get_running_loop()
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{id}/{name}", self._attachment)
@@ -168,8 +203,8 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        for connection in list(self.connections.values()):
+            await connection.ws.close()
         assert self._runner is not None
         await self._runner.cleanup()
 
@@ -189,7 +224,7 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
+        connection = Connection(ws)
         self.gateway_queries.append(dict(request.query))
         await self._send(ws, {"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
         async for msg in ws:
@@ -201,29 +236,36 @@ class FakeDiscord:
                 await self._send(ws, {"op": 11})
             elif payload["op"] == 2:
                 self.identifies.append(payload["d"])
-                await self._ready(ws, payload["d"])
+                await self._ready(connection, payload["d"])
+        if self.connections.get(connection.shard[0]) is connection:
+            del self.connections[connection.shard[0]]
         return ws
 
-    async def _ready(self, ws: web.WebSocketResponse, identify: dict) -> None:
+    async def _ready(self, connection: Connection, identify: dict) -> None:
         if identify.get("token") != TOKEN:
-            await ws.close(code=4004, message=b"Authentication failed.")
+            await connection.ws.close(code=4004, message=b"Authentication failed.")
             return
-        await self.dispatch(
-            "READY",
-            {
-                "v": 10,
-                "user": USERS[BOT_ID],
-                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                "session_id": "fake-session",
-                "resume_gateway_url": self.gateway_url,
-                "application": {"id": str(APP_ID), "flags": 0},
-            },
-        )
-        await self.dispatch("GUILD_CREATE", self._guild())
+        shard_id, shard_count = connection.shard = tuple(identify.get("shard", (0, 1)))
+        assert 0 <= shard_id < shard_count, f"IDENTIFY with shard {identify['shard']}"
+        self.connections[shard_id] = connection
+        owned = [g for g in self.guilds if shard_of(g, shard_count) == shard_id]
+        ready = {
+            "v": 10,
+            "user": USERS[BOT_ID],
+            "guilds": [{"id": str(g), "unavailable": True} for g in owned],
+            "session_id": f"fake-session-{shard_id}",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+        if "shard" in identify:
+            ready["shard"] = [shard_id, shard_count]
+        await self.dispatch("READY", ready, shard=shard_id)
+        for guild_id in owned:
+            await self.dispatch("GUILD_CREATE", self._guild(guild_id), shard=shard_id)
 
-    def _guild(self) -> dict:
+    def _guild(self, guild_id: int = GUILD_ID) -> dict:
         everyone = {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": str(MEMBER_PERMISSIONS),
             "position": 0,
@@ -235,14 +277,14 @@ class FakeDiscord:
         }
         volunteers = {**everyone, "id": str(ROLE_ID), "name": "volunteers", "position": 1, "mentionable": True}
         return {
-            "id": str(GUILD_ID),
-            "name": "Fake Guild",
+            "id": str(guild_id),
+            "name": "Fake Guild" if guild_id == GUILD_ID else f"Fake Guild {guild_id}",
             "owner_id": str(ADMIN_ID),
             "unavailable": False,
             "member_count": 3,
             "roles": [everyone, volunteers],
-            "channels": [channel_payload()],
-            "threads": list(self.threads.values()),
+            "channels": [channel_payload(channel_of(guild_id), guild_id=guild_id)],
+            "threads": [t for t in self.threads.values() if t["guild_id"] == str(guild_id)],
             "members": [member_payload(BOT_ID)],
             "features": [],
             "emojis": [],
@@ -250,10 +292,22 @@ class FakeDiscord:
             "preferred_locale": "en-US",
         }
 
-    async def dispatch(self, event: str, data: dict) -> None:
-        assert self._ws is not None, "no client is connected to the gateway"
-        self._seq += 1
-        await self._send(self._ws, {"op": 0, "t": event, "s": self._seq, "d": data})
+    async def dispatch(self, event: str, data: dict, *, shard: int | None = None) -> None:
+        """Send `event` on shard `shard`'s websocket; by default on the one that owns `data`'s server
+        (shard 0 for a DM), as Discord does."""
+        if shard is None:
+            shard = self.shard_for(int(data["guild_id"])) if data.get("guild_id") else 0
+        connection = self.connections.get(shard)
+        assert connection is not None, f"no client runs shard {shard} (connected: {sorted(self.connections)})"
+        connection.seq += 1
+        self.events.append((shard, event))
+        await self._send(connection.ws, {"op": 0, "t": event, "s": connection.seq, "d": data})
+
+    def shard_for(self, guild_id: int) -> int:
+        """The connected shard that owns a server (every client identifies with the same shard count)."""
+        counts = {c.shard[1] for c in self.connections.values()}
+        assert len(counts) == 1, f"connected shards disagree on the shard count: {counts or 'none connected'}"
+        return shard_of(guild_id, counts.pop())
 
     async def _send(self, ws: web.WebSocketResponse, payload: dict) -> None:
         async with self._send_lock:
@@ -308,10 +362,18 @@ class FakeDiscord:
         return await self._interact(3, {"custom_id": custom_id, "component_type": 2}, user, locale, message=message)
 
     async def user_message(
-        self, content: str, *, channel_id: int = CHANNEL_ID, user: int = MEMBER_ID, mention_bot: bool = True
+        self,
+        content: str,
+        *,
+        channel_id: int | None = None,
+        user: int = MEMBER_ID,
+        mention_bot: bool = True,
+        guild: int = GUILD_ID,
     ) -> dict:
-        """A user posts `content` in a channel (or thread); the bot hears MESSAGE_CREATE."""
-        message = self._message(channel_id, {"content": content}, author=USERS[user])
+        """A user posts `content` in a channel (or thread) of `guild` (default: its one channel);
+        the bot hears MESSAGE_CREATE."""
+        channel_id = channel_of(guild) if channel_id is None else channel_id
+        message = self._message(channel_id, {"content": content}, author=USERS[user], guild=guild)
         message["member"] = {k: v for k, v in member_payload(user).items() if k != "user"}
         message["mentions"] = [USERS[BOT_ID]] if mention_bot else []
         self.messages[int(message["id"])] = message
@@ -349,8 +411,8 @@ class FakeDiscord:
             "version": 1,
             "data": data,
             "guild_id": str(guild),
-            "channel_id": str(CHANNEL_ID),
-            "channel": channel_payload(),
+            "channel_id": str(channel_of(guild)),
+            "channel": channel_payload(channel_of(guild), guild_id=guild),
             "member": member_payload(user),
             "app_permissions": str(ADMIN_PERMISSIONS),
             "locale": locale,
@@ -423,6 +485,7 @@ class FakeDiscord:
     def _routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
             ("GET", r"/users/@me", lambda body: USERS[BOT_ID]),
+            ("GET", r"/gateway/bot", lambda body: self._gateway_bot()),
             ("GET", r"/oauth2/applications/@me", lambda body: self._application()),
             ("PUT", r"/applications/\d+/commands", lambda body: self._register(None, body)),
             ("PUT", r"/applications/\d+/guilds/(\d+)/commands", lambda body, guild: self._register(int(guild), body)),
@@ -432,6 +495,10 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", lambda body, channel: self._store(self._message(int(channel), body))),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
         ]
+
+    def _gateway_bot(self) -> dict:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return {"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": limit}
 
     def _application(self) -> dict:
         return {
@@ -513,11 +580,19 @@ class FakeDiscord:
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return thread
 
-    def _message(self, channel_id: int, body: dict, *, author: dict | None = None, interaction: bool = False) -> dict:
+    def _message(
+        self,
+        channel_id: int,
+        body: dict,
+        *,
+        author: dict | None = None,
+        interaction: bool = False,
+        guild: int = GUILD_ID,
+    ) -> dict:
         message = {
             "id": str(self.next_id()),
             "channel_id": str(channel_id),
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild),
             "type": 0,
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
@@ -571,3 +646,26 @@ async def _body(request: web.Request) -> Any:
 def _json(payload: Any, status: int = 200) -> web.Response:
     # discord.py parses a body as JSON only when Content-Type is exactly application/json.
     return web.Response(status=status, body=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+
+
+@contextmanager
+def fake_discord_in_thread(**options: Any) -> Iterator[FakeDiscord]:
+    """A fake Discord on its own loop thread (`fake.loop`), for code that runs asyncio.run itself
+    (serve) or other processes; `run_in_fake(fake, coro)` runs its coroutines from the test."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = asyncio.run_coroutine_threadsafe(FakeDiscord(**options).__aenter__(), loop).result(10)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.__aexit__(None, None, None), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def run_in_fake(fake: FakeDiscord, coro: Any, timeout: float = 60.0) -> Any:
+    """Run one of a threaded fake's coroutines (slash, replies, wait_for) on its loop and return the result."""
+    assert fake.loop is not None
+    return asyncio.run_coroutine_threadsafe(coro, fake.loop).result(timeout)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +14,7 @@ from bot.discord.bot import configure_endpoints
 from bot.discord.settings import BotConfig, ConfigError, Secret
 from bot.discord.serve import serve
 
-from .fake_discord import FakeDiscord
+from .fake_discord import fake_discord_in_thread
 
 
 def test_from_env_reads_environment_over_dotenv(tmp_path):
@@ -101,22 +97,6 @@ def test_serve_with_rejected_token_fails_with_a_clear_message(capsys, config, en
     assert "Discord rejected DISCORD_TOKEN" in err and "wrong-token" not in err and "Traceback" not in err
 
 
-@contextmanager
-def fake_discord_in_thread() -> Iterator[FakeDiscord]:
-    """A fake Discord on its own loop thread, for code that runs asyncio.run itself (serve)."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = asyncio.run_coroutine_threadsafe(FakeDiscord().__aenter__(), loop).result(10)
-    try:
-        yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.__aexit__(None, None, None), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
 @pytest.mark.parametrize("values, variable", [
     ({"DISCORD_GUILD_IDS": "12,abc"}, "DISCORD_GUILD_IDS"),
     ({"CITEBOT_MAX_QUESTION_CHARS": "lots"}, "CITEBOT_MAX_QUESTION_CHARS"),
@@ -125,6 +105,9 @@ def fake_discord_in_thread() -> Iterator[FakeDiscord]:
     ({"DISCORD_API_BASE": "ftp://x"}, "DISCORD_API_BASE"),
     ({"CITEBOT_FEEDBACK_DB": "{tmp}"}, "CITEBOT_FEEDBACK_DB"),
     ({"CITEBOT_FEEDBACK_DB": "{tmp}/missing/feedback.sqlite"}, "CITEBOT_FEEDBACK_DB"),
+    ({"CITEBOT_SHARD_COUNT": "two"}, "CITEBOT_SHARD_COUNT"),
+    ({"CITEBOT_SHARD_IDS": "0,1"}, "CITEBOT_SHARD_IDS"),
+    ({"CITEBOT_SHARD_COUNT": "2", "CITEBOT_SHARD_IDS": "1,2"}, "CITEBOT_SHARD_IDS"),
 ])
 def test_citebot_serve_with_a_bad_setting_is_one_line(tmp_path, monkeypatch, capsys, values, variable):
     """`citebot serve` with a malformed setting exits 2 with one line naming it, before any model or Discord."""
