@@ -488,8 +488,9 @@ class Factors:
 
 
 def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factors: Factors, nq: int,
-                    seed: int) -> Build:
-    """Generated rows with clustered vectors straight into Writer.put_many, then the real commit."""
+                    seed: int, store=None) -> Build:
+    """Generated rows with clustered vectors straight into Writer.put_many, then the real commit
+    (into `store` when given: any store with the embedded one's writer, e.g. Milvus's)."""
     import index.store.lexical as lexical_mod
     import index.store.database as store_mod
     from index.ingest import pipeline as ingesting
@@ -501,7 +502,8 @@ def build_synthetic(directory: Path, corpus: Corpus, size: int, embedder, factor
     watch = Stopwatch()
     rng = np.random.default_rng(seed)
     dim = embedder.dim
-    store = Store.open(directory / "index", ann_threshold=SETTINGS.ann_threshold, ivf_nprobe=SETTINGS.ivf_nprobe)
+    store = store or Store.open(directory / "index", ann_threshold=SETTINGS.ann_threshold,
+                                ivf_nprobe=SETTINGS.ivf_nprobe)
     ndocs = -(-size // PASSAGES_PER_DOC)
     sample_texts: list[str] = []
     sample_every = max(1, ndocs // 24)

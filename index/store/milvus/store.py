@@ -71,6 +71,7 @@ class MilvusStore(SnapshotFields):
         self.state: dict = {}
         self.snapshot = Snapshot()
         self._lock = threading.RLock()
+        self._recent = threading.local()
 
     @classmethod
     def open(cls, db: MilvusDB, library: str, *, create: bool = True) -> "MilvusStore":
@@ -143,12 +144,17 @@ class MilvusStore(SnapshotFields):
         if not ids or not self.generation:
             return {}
         rows = self.db.query(self._collections()[0], f"library == {literal(self.library)} and pid in {list(ids)}",
-                             PASSAGE_FIELDS)
+                             PASSAGE_FIELDS + ["dense"])
+        # The ranker asks for the same passages' vectors next: one round trip instead of two.
+        self._recent.vectors = {r["pid"]: np.asarray(r["dense"], dtype=np.float32) for r in rows}
         return {r["pid"]: _passage(r, self.library) for r in rows}
 
     def vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         if not ids or not self.generation:
             return {}
+        recent = getattr(self._recent, "vectors", {})
+        if all(i in recent for i in ids):
+            return {i: recent[i] for i in ids}
         rows = self.db.query(self._collections()[0], f"library == {literal(self.library)} and pid in {list(ids)}",
                              ["pid", "dense"])
         return {r["pid"]: np.asarray(r["dense"], dtype=np.float32) for r in rows}

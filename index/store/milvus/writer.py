@@ -206,6 +206,8 @@ class MilvusWriter:
                           for i in range(0, len(previous["reference"]), BLOB_CHARS)]
                 self.db.put({blob_key(self.library, "reference", self.gen, i): c for i, c in enumerate(chunks)})
                 state["blobs"]["reference"] = len(chunks)
+        for collection in (self.sentences, self.passages, DOCUMENTS):
+            self.db.flush(collection)
         if not self.lease.held():
             raise IndexLocked(self.store.directory)  # lost the lease: another writer owns the library now
         self.db.put({state_key(self.library): json.dumps(state)})
