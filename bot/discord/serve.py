@@ -44,6 +44,9 @@ def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
         from index.embedding import load_embedder
         from index.settings import DEFAULT_MODEL
 
+        if config.engine.milvus_uri and config.database_url is None:
+            log.warning("the libraries are in Milvus but answers and votes stay in %s on this machine: set "
+                        "CITEBOT_DATABASE_URL to share them between bot processes", config.feedback_path)
         catalog = Catalog(config.index_dir, settings=config.engine)
         try:
             if config.shared_library:
@@ -65,8 +68,16 @@ def serve(config: BotConfig, *, engine: EngineLike | None = None) -> int:
 
 
 def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A server's progress goes to stderr (the CLI already sends warnings to its log file, which
+    # must not stop the bot's start-up lines from reaching the operator).
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
     # Start-up chatter of libraries, not of citebot: which CPU features FAISS found, and voice
     # support the bot never uses.
     logging.getLogger("faiss.loader").setLevel(logging.WARNING)
