@@ -174,23 +174,31 @@ def test_safe_filename_keeps_name_and_extension_only():
     assert safe_filename("C:\\docs\\page.HTML") == "page.html"
 
 
+HARBOUR_QUESTION = "What kind of lamp does the harbour lighthouse get?"
+HARBOUR_URL = "gazette.example.org/harbour"
+
+
+async def upload_here_ask_there(fake, other: int):
+    """Upload the lighthouse article in GUILD_ID (which then answers with it); return the other server's
+    /ask reply, after checking its /cite and /sources never show the article."""
+    attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
+    await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
+    (here,) = await fake.replies(await fake.slash("ask", question=HARBOUR_QUESTION))
+    assert HARBOUR_URL in json.dumps(here.message)
+    for command, option in (("cite", {"claim": "The harbour lighthouse gets a new lamp"}), ("sources", {})):
+        (reply,) = await fake.replies(await fake.slash(command, guild=other, **option))
+        assert HARBOUR_URL not in json.dumps(reply.message) and "Harbour lighthouse" not in json.dumps(reply.message)
+    (there,) = await fake.replies(await fake.slash("ask", question=HARBOUR_QUESTION, guild=other))
+    assert HARBOUR_URL not in json.dumps(there.message) and "Harbour lighthouse" not in json.dumps(there.message)
+    return there
+
+
 def test_one_servers_uploads_never_reach_another_server(env):
     """An article uploaded in one server answers there; in another server /ask, /cite and /sources never show it."""
     other = GUILD_ID + 1
-    question = "What kind of lamp does the harbour lighthouse get?"
-    url = "gazette.example.org/harbour"
 
     async def scenario(fake, bot):
-        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
-        await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
-        (here,) = await fake.replies(await fake.slash("ask", question=question))
-        assert url in json.dumps(here.message)
-        (there,) = await fake.replies(await fake.slash("ask", question=question, guild=other))
-        assert url not in json.dumps(there.message) and "Harbour lighthouse" not in json.dumps(there.message)
-        (cited,) = await fake.replies(await fake.slash("cite", claim="The harbour lighthouse gets a new lamp", guild=other))
-        assert url not in json.dumps(cited.message) and "Harbour lighthouse" not in json.dumps(cited.message)
-        (listed,) = await fake.replies(await fake.slash("sources", guild=other))
-        assert url not in json.dumps(listed.message) and "Harbour lighthouse" not in json.dumps(listed.message)
+        await upload_here_ask_there(fake, other)
 
     env.run(scenario)
     assert env.engine.libraries[-1] == (f"guild-{other}", "default")

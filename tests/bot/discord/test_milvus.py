@@ -13,8 +13,8 @@ from tests.index.store.milvus.server import MilvusServer
 
 from .conftest import LIBRARY_QUESTION, LIBRARY_URL, BotEnv, corpus_files
 from .engine_double import EngineProxy
-from .fake_discord import ADMIN_ID, GUILD_ID
-from .test_admin import NEW_ARTICLE
+from .fake_discord import GUILD_ID
+from .test_admin import HARBOUR_QUESTION, HARBOUR_URL, NEW_ARTICLE, upload_here_ask_there
 
 
 @pytest.fixture
@@ -33,26 +33,14 @@ def test_one_servers_uploads_never_reach_another_server_on_milvus(milvus_env):
     """On Milvus, an upload answers in its server; another server's /ask (twice: the cache), /cite, /sources and Show passages never show it."""
     env, _ = milvus_env
     other = GUILD_ID + 1
-    question = "What kind of lamp does the harbour lighthouse get?"
-    url = "gazette.example.org/harbour"
 
     async def scenario(fake, bot):
-        attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
-        await fake.replies(await fake.slash("admin", subcommand="ingest", user=ADMIN_ID, file=attachment))
-        (here,) = await fake.replies(await fake.slash("ask", question=question))
-        assert url in json.dumps(here.message)
-        for _ in range(2):
-            (there,) = await fake.replies(await fake.slash("ask", question=question, guild=other))
-            assert url not in json.dumps(there.message) and "Harbour lighthouse" not in json.dumps(there.message)
-        message_id = max(fake.messages)
+        await upload_here_ask_there(fake, other)
+        (there,) = await fake.replies(await fake.slash("ask", question=HARBOUR_QUESTION, guild=other))
+        assert HARBOUR_URL not in json.dumps(there.message)
         button = next(c for c in there.custom_ids() if c.startswith("citebot:passages:"))
-        (shown,) = await fake.replies(await fake.click(message_id, button))
-        assert url not in json.dumps(shown.message)
-        (cited,) = await fake.replies(await fake.slash("cite", claim="The harbour lighthouse gets a new lamp",
-                                                       guild=other))
-        assert url not in json.dumps(cited.message)
-        (listed,) = await fake.replies(await fake.slash("sources", guild=other))
-        assert url not in json.dumps(listed.message) and "Harbour lighthouse" not in json.dumps(listed.message)
+        (shown,) = await fake.replies(await fake.click(max(fake.messages), button))
+        assert HARBOUR_URL not in json.dumps(shown.message)
 
     env.run(scenario)
 
@@ -78,7 +66,6 @@ def test_two_serve_processes_and_a_writer_share_milvus_and_postgresql(milvus_env
     an article a third process ingests meanwhile is cited by both on their next question, and all answers land in
     the one feedback database."""
     import os
-    import signal
     import subprocess
     import sys
 
@@ -87,6 +74,7 @@ def test_two_serve_processes_and_a_writer_share_milvus_and_postgresql(milvus_env
 
     from .fake_discord import TOKEN, fake_discord_in_thread, guild_on_shard, run_in_fake
     from .postgres import postgres_server
+    from .test_shards import serve_shards
 
     _, server = milvus_env
     guilds = (guild_on_shard(0, 2), guild_on_shard(1, 2))
@@ -96,16 +84,8 @@ def test_two_serve_processes_and_a_writer_share_milvus_and_postgresql(milvus_env
         env = {**os.environ, "PYTHONPATH": str(REPO), "DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": fake.api_base,
                "DISCORD_GATEWAY_URL": fake.gateway_url, "CITEBOT_INDEX_DIR": str(tmp_path / "index"),
                "CITEBOT_MILVUS_URI": server.uri, "CITEBOT_DATABASE_URL": database,
-               "CITEBOT_COOLDOWN_SECONDS": "0", "CITEBOT_THREADS": "1", "CITEBOT_SHARD_COUNT": "2",
-               "XDG_STATE_HOME": str(tmp_path / "state")}
-        processes = [subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, text=True,
-                                      env={**env, "CITEBOT_SHARD_IDS": str(shard)}, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT) for shard in (0, 1)]
-        try:
-            run_in_fake(fake, fake.wait_for(lambda: len(fake.connections) == 2 or any(p.poll() is not None
-                                                                                    for p in processes),
-                                            timeout=240, what="both processes to connect"))
-            assert all(p.poll() is None for p in processes), "a serve process stopped early"
+               "CITEBOT_COOLDOWN_SECONDS": "0", "CITEBOT_THREADS": "1", "XDG_STATE_HOME": str(tmp_path / "state")}
+        with serve_shards(fake, env, tmp_path, count=2):
 
             def ask(question: str, guild: int) -> str:
                 handle = run_in_fake(fake, fake.slash("ask", question=question, guild=guild))
@@ -118,11 +98,4 @@ def test_two_serve_processes_and_a_writer_share_milvus_and_postgresql(milvus_env
             assert writer.returncode == 0, writer.stderr
             for guild in guilds:
                 assert "gazette.example.org/harbour" in ask("What kind of lamp does the harbour lighthouse get?", guild)
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
-            outputs = [process.communicate(timeout=60)[0] for process in processes]
-        assert [p.returncode for p in processes] == [0, 0], outputs
-        assert "Traceback" not in "".join(outputs)
         assert FeedbackStore(database).counts()["answers"] == 4

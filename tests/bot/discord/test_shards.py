@@ -9,7 +9,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, contextmanager
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -126,6 +127,28 @@ def run_shards(scenario, engine, config, count: int = 2) -> FakeDiscord:
     return fake
 
 
+@contextmanager
+def serve_shards(fake, env: dict[str, str], cwd: Path, count: int):
+    """`citebot serve` once per shard (CITEBOT_SHARD_IDS i of `count`), connected to `fake`; stopped with
+    Ctrl-C on the way out, each having to exit 0 without a traceback."""
+    processes = [subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=cwd, text=True,
+                                  env={**env, "CITEBOT_SHARD_COUNT": str(count), "CITEBOT_SHARD_IDS": str(shard)},
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for shard in range(count)]
+    try:
+        run_in_fake(fake, fake.wait_for(lambda: len(fake.connections) == count or any(p.poll() is not None
+                                                                                    for p in processes),
+                                        timeout=240, what="every process to connect"))
+        assert all(p.poll() is None for p in processes), "a serve process stopped early"
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        outputs = [process.communicate(timeout=60)[0] for process in processes]
+    assert [p.returncode for p in processes] == [0] * count, outputs
+    assert "Traceback" not in "".join(outputs)
+
+
 def test_two_serve_processes_share_one_index_and_answer_their_own_servers(tmp_path, corpus_index):
     """Two `citebot serve` processes (CITEBOT_SHARD_IDS 0 and 1 of 2) over one index folder each connect as
     their shard, answer /ask in the server their shard owns, keep answers in one feedback file and stop cleanly."""
@@ -138,17 +161,7 @@ def test_two_serve_processes_share_one_index_and_answer_their_own_servers(tmp_pa
                "XDG_STATE_HOME": str(tmp_path / "state")}  # citebot's log file, kept out of the user's
         env.pop("CITEBOT_DATABASE_URL", None)
         env.pop("CITEBOT_FEEDBACK_DB", None)
-        processes = [
-            subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, text=True,
-                             env={**env, "CITEBOT_SHARD_IDS": str(shard)},
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            for shard in (0, 1)
-        ]
-        try:
-            run_in_fake(fake, fake.wait_for(lambda: len(fake.connections) == 2 or any(p.poll() is not None
-                                                                                    for p in processes),
-                                            timeout=240, what="both processes to connect"))
-            assert all(p.poll() is None for p in processes), "a serve process stopped early"
+        with serve_shards(fake, env, tmp_path, count=2) as processes:
             assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
             for guild in (GUILD_1, GUILD_0):
                 handle = run_in_fake(fake, fake.slash("ask", question=LIBRARY_QUESTION, guild=guild))
@@ -156,11 +169,5 @@ def test_two_serve_processes_share_one_index_and_answer_their_own_servers(tmp_pa
                 assert LIBRARY_URL in reply.text()
             assert [shard for shard, event in fake.events if event == "INTERACTION_CREATE"] == [
                 shard_of(GUILD_1, 2), shard_of(GUILD_0, 2)] == [1, 0]
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
-            outputs = [process.communicate(timeout=60)[0] for process in processes]
-    assert [p.returncode for p in processes] == [0, 0], outputs
-    assert not fake.unhandled and "Traceback" not in "".join(outputs)
+    assert not fake.unhandled and all(p.returncode == 0 for p in processes)
     assert FeedbackStore(tmp_path / "feedback.sqlite").counts()["answers"] == 2
