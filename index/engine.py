@@ -38,6 +38,21 @@ def clean_question(text: str, max_chars: int) -> str:
     return text
 
 
+def open_store(directory: Path, settings: EngineSettings, library: str, *, create: bool = True,
+               search_files: bool = True):
+    """One library's store: in the Milvus server the settings name, else the index folder's files
+    (`directory` is that library's folder). Opening it loads no model."""
+    if settings.milvus_uri:
+        from index.store.milvus.client import MilvusDB
+        from index.store.milvus.store import MilvusStore
+
+        return MilvusStore.open(MilvusDB.connect(settings.milvus_uri, settings.milvus_token), library, create=create)
+    store = Store.open(Path(directory), search_files=search_files, create=create,
+                       ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
+    store.library = library
+    return store
+
+
 class Engine:
     """Thread-safe: answers may run in many threads while one ingest runs in another."""
 
@@ -58,16 +73,7 @@ class Engine:
         name its citations and sources are reported under (index_dir is that library's folder)."""
         settings = settings or EngineSettings()
         pin_malloc_thresholds()
-        if settings.milvus_uri:
-            from index.store.milvus.client import MilvusDB
-            from index.store.milvus.store import MilvusStore
-
-            store = MilvusStore.open(MilvusDB.connect(settings.milvus_uri, settings.milvus_token), library,
-                                     create=create)
-        else:
-            store = Store.open(Path(index_dir), search_files=search_files, create=create,
-                               ann_threshold=settings.ann_threshold, ivf_nprobe=settings.ivf_nprobe)
-            store.library = library
+        store = open_store(Path(index_dir), settings, library, create=create, search_files=search_files)
         try:
             # The index names its model: load that one unless the caller insists on another, and
             # compare the names first: loading the wrong model only to refuse it wastes seconds.

@@ -35,10 +35,11 @@ def _query_engine(args):
 
 
 def _sample_library(s) -> bool:
-    """Only the default library of the default index is ever filled with the samples."""
+    """Only the default library of the default index folder is ever filled with the samples (never
+    a Milvus server's: others may share it)."""
     from index.settings import DEFAULT_LIBRARY
 
-    return s.index_dir_from == "default" and s.library == DEFAULT_LIBRARY
+    return s.index_dir_from == "default" and s.library == DEFAULT_LIBRARY and not s.engine.milvus_uri
 
 
 def _sample_paths(engine) -> list[str]:
@@ -113,16 +114,15 @@ def cmd_cite(args) -> int:
 
 
 def cmd_sources(args) -> int:
+    from index.engine import open_store
     from index.errors import NoIndex
-    from index.store.database import Store
 
     s = args.settings
     try:
-        store = Store.open(s.directory, create=False)
+        store = open_store(s.directory, s.engine, s.library, create=False)
     except NoIndex:
         print(f"No index in {s.directory} yet: run citebot ingest PATH...", file=sys.stderr)
         return 0
-    store.library = s.library
     sources = store.sources()
     if args.json:
         print(json.dumps([x.__dict__ for x in sources], ensure_ascii=False))
@@ -130,7 +130,9 @@ def cmd_sources(args) -> int:
     for i, x in enumerate(sources, 1):
         meta = ", ".join(v for v in (x.outlet, x.published, x.lang, f"{x.passages} passages") if v)
         print(f"{i:3}. {x.title}\n     {x.url or x.path}\n     {meta}")
-    print(f"{len(sources)} articles in {s.directory}" + (f" (library {s.library})" if s.library != "default" else ""))
+    where = store.directory if s.engine.milvus_uri else f"{store.directory}" + (
+        f" (library {s.library})" if s.library != "default" else "")
+    print(f"{len(sources)} articles in {where}")
     return 0
 
 
@@ -161,6 +163,11 @@ def cmd_eval(args) -> int:
     s = args.settings
     if args.index:
         engine = _engine(args)
+    elif s.engine.milvus_uri:
+        # A private library per corpus in the Milvus server, as the private folder below is for the
+        # embedded store: the corpus never mixes with the articles users ask about.
+        library = s.library if s.library != "default" else f"eval-{_corpus_key(args.corpus)}"
+        engine = Engine.open(s.directory, settings=s.engine, library=library)
     else:
         engine = Engine.open(library_dir(_eval_index_dir(args.corpus), s.library), settings=s.engine, library=s.library)
     report = engine.ingest([args.corpus], progress=progress_bar())
@@ -177,8 +184,11 @@ def cmd_eval(args) -> int:
 def _eval_index_dir(corpus: Path) -> Path:
     from index.settings import default_index_dir
 
-    key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
-    return default_index_dir().parent / "eval" / f"{corpus.resolve().name}-{key}"
+    return default_index_dir().parent / "eval" / f"{corpus.resolve().name}-{_corpus_key(corpus)}"
+
+
+def _corpus_key(corpus: Path) -> str:
+    return hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
 
 
 def cmd_serve(args) -> int:

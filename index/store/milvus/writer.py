@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from index.store.milvus.lease import Lease
     from index.store.milvus.store import MilvusStore
 
+# Paths per retire query: one query for a whole batch of documents, not one per document.
+_PATHS_PER_QUERY = 200
 # Characters per meta row of a blob (the term statistics, the reference vectors).
 BLOB_CHARS = 60_000
 _PASSAGE_ALL = ["pk", "library", "pid", "doc_path", "start", "end", "text", "title", "section", "url", "source",
@@ -84,14 +86,19 @@ class MilvusWriter:
     # -- staging -------------------------------------------------------------------------
 
     def remove(self, path: str) -> bool:
-        n = self._retire(path)
+        n = self._retire([path])
         self.changed |= n > 0
         return n > 0
 
-    def _retire(self, path: str) -> int:
-        """Hide a path's rows from the new generation: rows staged here go, committed ones get dead = G+1."""
-        doc = f"{self._lib} and path == {literal(path)}"
-        of_doc = f"{self._lib} and doc_path == {literal(path)}"
+    def _retire(self, paths: list[str]) -> int:
+        """Hide these paths' rows from the new generation: rows staged here go, committed ones get dead = G+1."""
+        n = 0
+        for i in range(0, len(paths), _PATHS_PER_QUERY):
+            n += self._retire_some(json.dumps(paths[i:i + _PATHS_PER_QUERY], ensure_ascii=False))
+        return n
+
+    def _retire_some(self, paths: str) -> int:
+        doc, of_doc = f"{self._lib} and path in {paths}", f"{self._lib} and doc_path in {paths}"
         staged = list(self.db.query_all(self.passages, f"{of_doc} and born == {self.gen}", ["pid", "lang", "terms"]))
         staged_docs = self.db.query(DOCUMENTS, f"{doc} and born == {self.gen}", ["pk"])
         if staged:
@@ -101,7 +108,8 @@ class MilvusWriter:
             self.db.delete(DOCUMENTS, f"{doc} and born == {self.gen}")
         live = list(self.db.query_all(self.passages, f"{of_doc} and born < {self.gen} and dead == {ALIVE}",
                                       _PASSAGE_ALL))
-        live_docs = self.db.query(DOCUMENTS, f"{doc} and born < {self.gen} and dead == {ALIVE}", _DOCUMENT_ALL)
+        live_docs = list(self.db.query_all(DOCUMENTS, f"{doc} and born < {self.gen} and dead == {ALIVE}",
+                                           _DOCUMENT_ALL))
         for r in live + live_docs:
             r["dead"] = self.gen
         self.db.insert(self.passages, live, upsert=True)
@@ -118,10 +126,10 @@ class MilvusWriter:
         items = list(items)
         last = {doc.path: i for i, (doc, _, _) in enumerate(items)}  # a path given twice: the later wins
         docs, rows, sents = [], [], []
+        self._retire(list(last))
         for i, (doc, content_hash, passages) in enumerate(items):
             if last[doc.path] != i:
                 continue
-            self._retire(doc.path)
             digest = hashlib.sha1(doc.path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
             docs.append({"pk": f"{self.library}/{self.gen}/{digest}", "library": self.library,
                          **_clip({"path": doc.path, "content_hash": content_hash, "title": doc.title,

@@ -104,8 +104,8 @@ def test_a_restarted_server_is_answered_from_again(tmp_path, embedder):
 
 
 def test_cli_libraries_on_milvus(tmp_path, milvus):
-    """`citebot ingest PATH --library A` then `citebot ask Q --library B` over Milvus never cites A's article; a
-    server that is down is one `citebot: error:` line naming it."""
+    """`citebot ingest PATH --library A` then `citebot ask Q --library B` over Milvus never cites A's article and
+    `sources --library B` lists B's only; a server that is down is one `citebot: error:` line naming it."""
     env = _env(milvus.uri)
     run = lambda *a: subprocess.run([sys.executable, "-m", "bot", *a], cwd=REPO, env=env, capture_output=True,  # noqa: E731
                                     text=True, timeout=300)
@@ -116,6 +116,8 @@ def test_cli_libraries_on_milvus(tmp_path, milvus):
     answer = json.loads(asked.stdout)
     assert answer["citations"] and all(c["library"] == "cli-b" and "Riverside" not in c["title"]
                                        for c in answer["citations"])
+    listed = json.loads(run("sources", "--library", "cli-b", "--json").stdout)
+    assert [(x["library"], x["title"][:4]) for x in listed] == [("cli-b", "川根鉄道")]
     mine = json.loads(run("ask", "When did the Riverside library reopen?", "--library", "cli-a", "--json").stdout)
     assert mine["citations"][0]["library"] == "cli-a" and "Riverside" in mine["citations"][0]["title"]
     down = subprocess.run([sys.executable, "-m", "bot", "ask", "hello", "--library", "cli-a"], cwd=REPO,
