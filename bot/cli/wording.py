@@ -1,8 +1,8 @@
 """The engine's errors in the words of a terminal user: what is wrong, and the command that fixes it."""
 from __future__ import annotations
 
-from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch,
-                          ModelUnavailable, NoIndex)
+from index.errors import (CitebotError, EmptyQuestion, FetchError, IndexCorrupt, IndexLocked, IndexReadOnly,
+                          ModelMismatch, ModelUnavailable, NoIndex)
 
 
 def describe(exc: CitebotError) -> str:
@@ -29,6 +29,18 @@ def describe(exc: CitebotError) -> str:
                 f"new model in another folder: citebot ingest PATH... --index NEW_DIR")
     if isinstance(exc, IndexLocked):
         return f"another ingest is writing to {exc.directory}; wait for it to finish and try again"
+    if isinstance(exc, FetchError):
+        return describe_fetch(exc)
     if isinstance(exc, EmptyQuestion):
         return 'the question is empty: ask something, e.g. citebot ask "アラスカ会談はいつ?"'
     return str(exc)
+
+
+def describe_fetch(exc: FetchError) -> str:
+    """Why a URL was not fetched, in one line; a refused address says how a private deployment allows it."""
+    if exc.kind == "address":
+        return (f"refused to fetch {exc.url}: {exc.detail}; citebot fetches only from public addresses "
+                f"(CITEBOT_FETCH_ALLOW=host:port lets it reach a named internal host)")
+    if exc.refused:
+        return f"refused to fetch {exc.url}: {exc.reason.removeprefix('refused: ')}"
+    return f"cannot use {exc.url}: {exc.reason}"
