@@ -16,6 +16,7 @@ from discord.http import Route
 from .settings import BotConfig
 from .cooldown import UserCooldowns
 from .feedback import FeedbackStore
+from .feeds import FeedScheduler
 from .replies import NO_MENTIONS, reply_to_error
 from .runner import EngineLike, EngineRunner
 from .views import DYNAMIC_ITEMS
@@ -60,6 +61,7 @@ class CitebotBot(commands.Bot):
         self.runner = EngineRunner(engine)
         self.feedback = FeedbackStore(config.feedback_target)
         self.cooldowns = UserCooldowns(config.cooldown_seconds)
+        self.feeds = FeedScheduler(self)
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(self.feedback.init)
@@ -67,6 +69,7 @@ class CitebotBot(commands.Bot):
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.sync_commands()
+        self.feeds.start()
 
     async def sync_commands(self) -> None:
         """Guild commands appear at once, so use them when guilds are configured; else sync globally."""
@@ -84,5 +87,6 @@ class CitebotBot(commands.Bot):
         log.exception("unhandled error in %s", event_method)
 
     async def close(self) -> None:
+        await self.feeds.stop()
         await super().close()
         self.runner.close()
