@@ -30,7 +30,6 @@ PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
                         "text/xml", "application/x-rss+xml"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-CHUNK = 16 * 1024
 
 _host_locks: dict[str, threading.Lock] = {}
 _host_locks_guard = threading.Lock()
@@ -156,7 +155,7 @@ class Fetcher:
             raise FetchFailed(target.url, "encoding", encoding)
         out = bytearray()
         received = 0
-        for chunk in response.iter_raw(CHUNK):
+        for chunk in response.iter_raw():  # as read from the socket: no buffering past the deadline
             received += len(chunk)
             if received > limit:
                 raise FetchFailed(target.url, "too_large", _megabytes(limit))

@@ -93,7 +93,7 @@ def address_problem(address: IPAddress) -> str | None:
             return f"{inner} (inside an IPv6)" if inner else None
     for problem, test in (("unspecified", "is_unspecified"), ("loopback", "is_loopback"),
                           ("link-local", "is_link_local"), ("multicast", "is_multicast"),
-                          ("private", "is_private"), ("reserved", "is_reserved")):
+                          ("reserved", "is_reserved"), ("private", "is_private")):
         if getattr(address, test):
             return problem
     if isinstance(address, ipaddress.IPv4Address) and address in _SHARED:
