@@ -8,6 +8,7 @@ indexed stay.
 """
 from __future__ import annotations
 
+import calendar
 import re
 import time
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ def parse_feed(fetched: Fetched, limit: int) -> ParsedFeed:
     if not parsed.get("version"):
         problem = parsed.get("bozo_exception")
         raise FetchFailed(fetched.url, "not_a_feed", _first_line(problem) if problem else "no RSS or Atom element")
-    found: list[tuple[int, FeedEntry]] = []
+    found: list[tuple[float, FeedEntry]] = []  # (when, entry)
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
     for i, entry in enumerate(parsed.entries, 1):
@@ -57,11 +58,12 @@ def parse_feed(fetched: Fetched, limit: int) -> ParsedFeed:
         if link in seen:
             continue  # a duplicate entry: quietly kept once
         seen.add(link)
-        found.append((i, FeedEntry(link, _clean(entry.get("title")), _date(entry))))
-    # Newest first: by date when every entry has one (a day's entries in the feed's order), else in the
-    # feed's own order (feeds list the newest first).
-    if all(e.published for _, e in found):
-        found.sort(key=lambda item: item[1].published or "", reverse=True)
+        when = _when(entry)
+        found.append((when or 0.0, FeedEntry(link, _clean(entry.get("title")),
+                                             time.strftime("%Y-%m-%d", time.gmtime(when)) if when else None)))
+    # Newest first: by time when every entry has one, else in the feed's own order (feeds list the newest first).
+    if all(when for when, _ in found):
+        found.sort(key=lambda item: item[0], reverse=True)
     entries = [e for _, e in found]
     return ParsedFeed(_clean(parsed.feed.get("title")), entries[:limit], len(entries), max(0, len(entries) - limit),
                       skipped)
@@ -82,13 +84,14 @@ def _link(entry) -> str:  # noqa: ANN001 - a feedparser dict
     return ""
 
 
-def _date(entry) -> str | None:  # noqa: ANN001
+def _when(entry) -> float | None:  # noqa: ANN001
+    """The entry's time (UTC seconds): published, else updated."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
             try:
-                return time.strftime("%Y-%m-%d", value)
-            except (TypeError, ValueError):
+                return float(calendar.timegm(value))
+            except (TypeError, ValueError, OverflowError):
                 continue
     return None
 
