@@ -88,3 +88,9 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def rss(server: LocalServer, title: str, *paths: str) -> bytes:
+    """An RSS 2.0 feed whose items link to these paths of `server`."""
+    items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()

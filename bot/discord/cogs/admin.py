@@ -50,7 +50,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
             await send_ephemeral(interaction, strings.text(lang, "admin_ingest_what"))
             return
         if file is None:
-            await self._ingest_url(interaction, url.strip(), lang)
+            await self._ingest_url(interaction, url.strip())
             return
         if not file.filename.lower().endswith(INGESTIBLE) or file.size > MAX_UPLOAD_BYTES:
             await send_ephemeral(interaction, strings.text(lang, "admin_bad_file", kinds=", ".join(INGESTIBLE),
@@ -76,10 +76,8 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="remove", description="Remove an article from the index, by path or title.")
     @app_commands.describe(path_or_title="The article's path, file name or exact title")
     async def remove(self, interaction: discord.Interaction[CitebotBot], path_or_title: str) -> None:
-        lang = strings.locale_lang(interaction.locale)
-        await interaction.response.defer(thinking=True, ephemeral=True)
         # Only the server's own library: the shared one is the operator's.
-        library = self.bot.config.own_library(interaction.guild_id)
+        lang, library = await self._start(interaction)
         matches = await self.bot.runner.find(path_or_title, library)
         if len(matches) != 1:
             listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
@@ -103,9 +101,8 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
             embed=render.render_stats({**stats, **feedback}), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    async def _ingest_url(self, interaction: discord.Interaction[CitebotBot], url: str, lang: str) -> None:
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        library = self.bot.config.own_library(interaction.guild_id)
+    async def _ingest_url(self, interaction: discord.Interaction[CitebotBot], url: str) -> None:
+        lang, library = await self._start(interaction)
         try:
             doc = await asyncio.to_thread(fetch_page, Fetcher(self.bot.config.fetch), url)
         except FetchError as exc:
@@ -118,9 +115,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="follow", description="Follow an RSS or Atom feed: its new articles are indexed.")
     @app_commands.describe(url="The feed's http(s) URL")
     async def follow(self, interaction: discord.Interaction[CitebotBot], url: str) -> None:
-        lang = strings.locale_lang(interaction.locale)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        library = self.bot.config.own_library(interaction.guild_id)
+        lang, library = await self._start(interaction)
         url = url.strip()
         try:
             new = await asyncio.to_thread(self.bot.feeds.poller.follow, url, library)
@@ -136,9 +131,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     @app_commands.command(name="unfollow", description="Stop following a feed (its articles stay).")
     @app_commands.describe(url="The feed's URL, as /admin feeds lists it")
     async def unfollow(self, interaction: discord.Interaction[CitebotBot], url: str) -> None:
-        lang = strings.locale_lang(interaction.locale)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        library = self.bot.config.own_library(interaction.guild_id)
+        lang, library = await self._start(interaction)
         poller = self.bot.feeds.poller
         state = await asyncio.to_thread(poller.store.get, url.strip(), library)
         if state is None or not await asyncio.to_thread(poller.unfollow, url, library):
@@ -149,13 +142,17 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
 
     @app_commands.command(name="feeds", description="The feeds this server follows and how their last poll went.")
     async def feeds(self, interaction: discord.Interaction[CitebotBot]) -> None:
-        lang = strings.locale_lang(interaction.locale)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        feeds = await self.bot.feeds.feeds(self.bot.config.own_library(interaction.guild_id))
+        lang, library = await self._start(interaction)
+        feeds = await self.bot.feeds.feeds(library)
         if not feeds:
             await self._say(interaction, strings.text(lang, "feeds_empty"))
             return
         await self._say(interaction, "\n\n".join(render_feed(lang, n, f) for n, f in enumerate(feeds, 1)))
+
+    async def _start(self, interaction: discord.Interaction[CitebotBot]) -> tuple[str, str]:
+        """Defer privately; the reader's language and the server's own library (what its admins change)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        return strings.locale_lang(interaction.locale), self.bot.config.own_library(interaction.guild_id)
 
     def _forget_upload(self, path: Path) -> None:
         """Delete an uploaded copy, so rebuilding the index from the articles folder won't bring it back."""

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from bot.cli import main
-from tests.webserver import LocalServer, Page
+from tests.webserver import LocalServer, Page, rss
 
 FERRY = """<html><head><title>Island ferry adds a night run - Bay Courier</title>
 <meta property="article:published_time" content="2025-11-03"></head><body><article>
@@ -21,9 +21,8 @@ def server():
     with LocalServer() as s:
         s.routes["/ferry.html"] = Page(FERRY.encode(), "text/html; charset=utf-8")
         s.routes["/shrine.html"] = Page(SHRINE.encode("euc_jp"), "text/html")
-        items = "".join(f"<item><title>{p}</title><link>{s.url(p)}</link></item>" for p in ("/ferry.html", "/shrine.html"))
-        s.routes["/feed.xml"] = Page(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bay Courier</title>'
-                                     f'{items}</channel></rss>'.encode(), "application/rss+xml", etag='"a"')
+        s.routes["/feed.xml"] = Page(rss(s, "Bay Courier", "/ferry.html", "/shrine.html"), "application/rss+xml",
+                                     etag='"a"')
         yield s
 
 

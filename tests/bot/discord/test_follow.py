@@ -9,7 +9,7 @@ import pytest
 
 from index.settings import FetchSettings
 from tests.bot.discord import conftest as discord_conftest
-from tests.webserver import LocalServer, Page
+from tests.webserver import LocalServer, Page, rss
 
 from .fake_discord import ADMIN_ID, EPHEMERAL, GUILD_ID, MEMBER_ID
 
@@ -25,17 +25,13 @@ TIDE = """<html><head><title>潮見台に新しい観測所 - 浜辺新報</titl
 </article></body></html>"""
 
 
-def rss(server: LocalServer, *paths: str) -> bytes:
-    items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Dune Weekly</title>{items}</channel></rss>'.encode()
-
 
 @pytest.fixture
 def server():
     with LocalServer() as s:
         s.routes["/kite.html"] = Page(KITE.encode(), "text/html; charset=utf-8")
         s.routes["/tide.html"] = Page(TIDE.encode("shift_jis"), "text/html")
-        s.routes["/feed.xml"] = Page(rss(s, "/kite.html"), "application/rss+xml", etag='"1"')
+        s.routes["/feed.xml"] = Page(rss(s, "Dune Weekly", "/kite.html"), "application/rss+xml", etag='"1"')
         yield s
 
 
@@ -57,7 +53,7 @@ def test_follow_then_a_scheduled_poll_makes_a_new_entry_answerable_with_its_url(
         assert reply.message["flags"] & EPHEMERAL
         assert reply.message["content"].startswith(f"Following {server.url('/feed.xml')}.")
         assert "1 entries, 1 new: 1 added" in reply.message["content"]
-        server.routes["/feed.xml"] = Page(rss(server, "/tide.html", "/kite.html"), "application/rss+xml", etag='"2"')
+        server.routes["/feed.xml"] = Page(rss(server, "Dune Weekly", "/tide.html", "/kite.html"), "application/rss+xml", etag='"2"')
         store = bot.feeds.poller.store
         # Make the feed due now and wake the schedule, as the clock would CITEBOT_FEED_MINUTES later.
         store.save(replace(store.get(server.url("/feed.xml"), LIBRARY), next_poll=0))

@@ -6,7 +6,7 @@ from index.catalog import Catalog
 from index.errors import FetchRefused
 from index.feeds.poller import FeedPoller
 from index.settings import FetchSettings
-from tests.webserver import LocalServer, Page
+from tests.webserver import LocalServer, Page, rss
 
 LIBRARY = "guild-7"
 LIGHTHOUSE = """<html><head><title>岬の灯台が100周年 - 港町ニュース</title>
@@ -23,10 +23,6 @@ BRIDGE = """<html><head><title>Footbridge closed for repairs</title></head><body
 </article></body></html>"""
 
 
-def rss(server: LocalServer, *paths: str) -> bytes:
-    items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>港町ニュース</title>{items}</channel></rss>'.encode()
-
 
 @pytest.fixture
 def server():
@@ -34,7 +30,7 @@ def server():
         s.routes["/lighthouse.html"] = Page(LIGHTHOUSE.encode("shift_jis"), "text/html")
         s.routes["/market.html"] = Page(MARKET.encode(), "text/html; charset=utf-8")
         s.routes["/bridge.html"] = Page(BRIDGE.encode(), "text/html; charset=utf-8")
-        s.routes["/feed.xml"] = Page(rss(s, "/lighthouse.html", "/market.html"), "application/rss+xml", etag='"1"')
+        s.routes["/feed.xml"] = Page(rss(s, "港町ニュース", "/lighthouse.html", "/market.html"), "application/rss+xml", etag='"1"')
         yield s
 
 
@@ -83,7 +79,7 @@ def test_a_second_poll_is_a_conditional_get_that_fetches_nothing(poller, server)
 def test_only_new_entries_are_fetched_when_the_feed_changes(poller, server, catalog):
     """A changed feed brings its new entry; the pages already indexed are not fetched again."""
     poller.poll_all()
-    server.routes["/feed.xml"] = Page(rss(server, "/bridge.html", "/lighthouse.html", "/market.html"),
+    server.routes["/feed.xml"] = Page(rss(server, "港町ニュース", "/bridge.html", "/lighthouse.html", "/market.html"),
                                       "application/rss+xml", etag='"2"')
     before = len(server.requests)
     (report,) = poller.poll_all()
@@ -104,7 +100,7 @@ def test_a_feed_that_turns_into_html_keeps_its_articles_and_reports_the_error(po
     assert len(catalog.sources((LIBRARY,))) == 2
     (waiting,) = poller.poll_all()  # backing off: not polled
     assert waiting.waiting_until == state.next_poll
-    server.routes["/feed.xml"] = Page(rss(server, "/lighthouse.html", "/market.html"), "application/rss+xml")
+    server.routes["/feed.xml"] = Page(rss(server, "港町ニュース", "/lighthouse.html", "/market.html"), "application/rss+xml")
     report = poller.poll(state)
     assert report.error is None and only_state(poller).error_kind is None and only_state(poller).failures == 0
 
@@ -125,7 +121,7 @@ def test_back_off_doubles_with_each_failure(poller, server):
 def test_a_page_that_fails_is_skipped_with_its_reason_and_retried(poller, server, catalog):
     """An entry whose page is missing is skipped (one line, its reason); the others are indexed; the
     next poll of the feed tries the missing page again."""
-    server.routes["/feed.xml"] = Page(rss(server, "/gone.html", "/market.html"), "application/rss+xml")
+    server.routes["/feed.xml"] = Page(rss(server, "港町ニュース", "/gone.html", "/market.html"), "application/rss+xml")
     (report,) = poller.poll_all()
     assert report.skipped == [(server.url("/gone.html"), "the server answered 404 Not Found")]
     assert report.ingest.added == [server.url("/market.html")]
