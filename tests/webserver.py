@@ -2,6 +2,7 @@
 request recorded, ETag / Last-Modified answered with 304 like a real server."""
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ class Seen:
 class LocalServer:
     """`routes[path]` is a Page, or a callable (handler) -> None that writes the answer itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.scheme = "https" if tls else "http"
         self.routes: dict[str, Page | Callable[[BaseHTTPRequestHandler], None]] = {}
         self.requests: list[Seen] = []
         server = self
@@ -67,11 +69,15 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        # A client hanging up mid-answer (a cap reached, a refused certificate) is what some tests want.
+        self.httpd.handle_error = lambda request, client_address: None
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     @property
     def allow(self) -> frozenset[tuple[str, int]]:

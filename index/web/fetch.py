@@ -9,6 +9,7 @@ has them; a User-Agent naming citebot.
 """
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 import zlib
@@ -65,10 +66,11 @@ class _PinnedBackend(httpcore.SyncBackend):
 class _PinnedTransport(httpx.HTTPTransport):
     """httpx's own transport with a connection pool whose one way out is _PinnedBackend."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
-        ssl_context = httpx.create_ssl_context(trust_env=False)
+        ssl_context = ssl_context or httpx.create_ssl_context(trust_env=False)
         # httpx builds its pool in __init__ with the default backend; swap in one that pins the address.
+        # TLS still names the URL's host (SNI, certificate check): httpcore takes it from the request.
         self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, max_connections=1,
                                              network_backend=_PinnedBackend(target))
 
@@ -76,9 +78,12 @@ class _PinnedTransport(httpx.HTTPTransport):
 class Fetcher:
     """Thread-safe; holds no connection between calls."""
 
-    def __init__(self, settings: FetchSettings | None = None, user_agent: str = USER_AGENT) -> None:
+    def __init__(self, settings: FetchSettings | None = None, user_agent: str = USER_AGENT,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        """`ssl_context`: the certificates to trust (default: certifi's, as httpx does)."""
         self.settings = settings or FetchSettings()
         self.user_agent = user_agent
+        self.ssl_context = ssl_context
 
     def fetch(self, url: str, types: frozenset[str] = PAGE_TYPES | FEED_TYPES, etag: str | None = None,
               last_modified: str | None = None) -> Fetched:
@@ -108,7 +113,7 @@ class Fetcher:
         if remaining <= 0:
             raise FetchFailed(target.url, "timeout", f"{self.settings.seconds:g}")
         try:
-            with httpx.Client(transport=_PinnedTransport(target), trust_env=False, follow_redirects=False,
+            with httpx.Client(transport=_PinnedTransport(target, self.ssl_context), trust_env=False, follow_redirects=False,
                               timeout=httpx.Timeout(remaining)) as client:
                 with client.stream("GET", target.url, headers=headers) as response:
                     return self._read(target, response, types, deadline)

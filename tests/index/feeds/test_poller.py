@@ -160,3 +160,18 @@ def test_ingesting_the_same_page_again_updates_it(catalog, server):
     (source,) = catalog.sources((LIBRARY,))
     assert source.path == source.url == server.url("/market.html")
     assert "70 stalls" in catalog.ask("How many stalls does the night market have?", libraries=(LIBRARY,)).text
+
+
+def test_a_huge_feed_is_taken_newest_first_a_capped_number_per_poll(tmp_path, catalog, server):
+    """Of a feed of 3,000 entries a poll fetches only the newest `max_entries` pages and says how many it left out."""
+    paths = [f"/p{n}.html" for n in range(3000)]
+    server.routes["/big.xml"] = Page(rss(server, "Big", *paths), "application/rss+xml")
+    server.routes["/p0.html"] = Page(MARKET.encode(), "text/html")
+    server.routes["/p1.html"] = Page(BRIDGE.encode(), "text/html")
+    poller = FeedPoller(tmp_path / "index", lambda docs, library: catalog.ingest([], library=library, documents=docs),
+                        FetchSettings(allow=server.allow, max_entries=2))
+    poller.follow(server.url("/big.xml"), LIBRARY)
+    (report,) = poller.poll_all()
+    assert (report.entries, report.capped, report.new) == (3000, 2998, 2)
+    assert sorted(server.paths()) == ["/big.xml", "/p0.html", "/p1.html"]
+    assert len(report.ingest.added) == 2

@@ -180,3 +180,72 @@ def test_an_error_status_is_a_failure_with_its_code(server):
     with pytest.raises(FetchFailed) as caught:
         fetcher(server).fetch(server.url("/missing"))
     assert caught.value.kind == "status" and caught.value.detail.startswith("404")
+
+
+def _certificate(folder, name: str):
+    """A throw-away CA and a certificate it signed for `name` (openssl), as (CA file, cert file, key file)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=citebot test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", f"/CN={name}")
+    (folder / "san.ext").write_text(f"subjectAltName=DNS:{name}\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
+    return folder / "ca.pem", folder / "server.pem", folder / "server.key"
+
+
+def test_https_to_a_pinned_address_checks_the_certificate_of_the_url_host(tmp_path, monkeypatch):
+    """Over TLS the connection goes to the vetted address while SNI and the certificate check use the
+    URL's host name: a certificate for that name passes, one for another name fails."""
+    import ssl
+
+    ca, cert, key = _certificate(tmp_path, "news.test")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    trust = ssl.create_default_context(cafile=str(ca))
+    monkeypatch.setattr(guard, "resolve", lambda host, port: ["127.0.0.1"])
+    with LocalServer(tls=tls) as secure:
+        secure.routes["/a"] = Page(HTML)
+        allow = frozenset({("news.test", secure.port), ("other.test", secure.port)})
+        fetched = Fetcher(FetchSettings(allow=allow), ssl_context=trust).fetch(f"https://news.test:{secure.port}/a")
+        assert fetched.body == HTML and secure.requests[0].headers["host"] == f"news.test:{secure.port}"
+        with pytest.raises(FetchFailed) as caught:
+            Fetcher(FetchSettings(allow=allow), ssl_context=trust).fetch(f"https://other.test:{secure.port}/a")
+        assert caught.value.kind == "network" and len(secure.requests) == 1
+
+
+def test_one_request_at_a_time_per_host(server):
+    """Several threads fetching from one host never have two requests in flight there at once."""
+    import threading
+
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow(handler):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.2)
+        with lock:
+            in_flight[0] -= 1
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(HTML)))
+        handler.end_headers()
+        handler.wfile.write(HTML)
+
+    server.routes["/slow"] = slow
+    threads = [threading.Thread(target=fetcher(server).fetch, args=(server.url("/slow"),)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(server.requests) == 4 and most[0] == 1
