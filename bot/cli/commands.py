@@ -69,8 +69,8 @@ def cmd_ingest(args) -> int:
     engine = _engine(args, create=True)
     samples = _sample_paths(engine) if _sample_library(s) else []
     t = time.perf_counter()
-    report = engine.ingest([Path(p) for p in args.paths if "://" not in p], progress=progress_bar(), drop=samples,
-                           documents=documents)
+    paths = [Path(p) for p in args.paths if "://" not in p]
+    report = engine.ingest(paths, progress=progress_bar() if paths else None, drop=samples, documents=documents)
     report.skipped.extend(unfetched)
     if samples:
         print(f"Started your own library in {s.directory}: the {len(samples)} sample articles were removed.",
