@@ -86,3 +86,13 @@ def test_xml_that_is_no_feed_is_not_a_feed():
     with pytest.raises(FetchFailed) as caught:
         parse_feed(feed("<?xml version='1.0'?><catalog><book>x</book></catalog>", "application/xml"), 50)
     assert caught.value.kind == "not_a_feed"
+
+
+def test_a_billion_laughs_feed_does_not_expand():
+    """Nested entity definitions (a billion laughs) are not expanded: the feed parses quickly and stays small."""
+    entities = "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    body = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{entities}]><rss version="2.0"><channel>'
+            f'<title>&j;</title><item><title>x</title><link>https://x.example/1</link></item></channel></rss>')
+    started = time.monotonic()
+    parsed = parse_feed(feed(body), 50)
+    assert len(parsed.title) < 1000 and time.monotonic() - started < 10
