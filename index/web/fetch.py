@@ -50,9 +50,11 @@ class _PinnedBackend(httpcore.SyncBackend):
 
     def __init__(self, target: Target) -> None:
         self.target = target
+        # The names httpx may connect under: the URL's host, and its punycode form (IDNA 2008).
+        self.hosts = {target.host, httpx.URL(target.url).raw_host.decode("ascii").lower()}
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
-        if host.lower().strip("[]") != self.target.host or port != self.target.port:
+        if host.lower().strip("[]") not in self.hosts or port != self.target.port:
             raise httpcore.ConnectError(f"unexpected connection to {host}:{port}")
         stream = super().connect_tcp(self.target.address, port, timeout, local_address, socket_options)
         try:

@@ -31,7 +31,7 @@ class Target:
 
     url: str
     scheme: str
-    host: str  # lower case, IPv6 without brackets
+    host: str  # lower case, IPv6 without brackets (an international name as written)
     port: int
     address: str  # the vetted IP the connection must go to
     allowed: bool = False  # reached through CITEBOT_FETCH_ALLOW (its address was not checked)
@@ -57,7 +57,11 @@ def vet(url: str, allow: frozenset[tuple[str, int]] = frozenset()) -> Target:
     if not host:
         raise FetchRefused(url, "bad_url", "no host")
     port = port or DEFAULT_PORTS[scheme]
-    allowed = (host, port) in allow
+    try:
+        ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")  # 日本.jp -> xn--…
+    except UnicodeError:
+        raise FetchRefused(url, "bad_url", "host name") from None
+    allowed = (host, port) in allow or (ascii_host, port) in allow
     try:
         addresses = [ipaddress.ip_address(host)] if _is_ip(host) else [_ip(a) for a in resolve(host, port)]
     except (OSError, UnicodeError, ValueError) as exc:

@@ -249,3 +249,14 @@ def test_one_request_at_a_time_per_host(server):
     for t in threads:
         t.join(20)
     assert len(server.requests) == 4 and most[0] == 1
+
+
+def test_an_international_host_name_is_vetted_and_pinned(server, monkeypatch):
+    """A Japanese host name resolves through the guard and is asked for in punycode on the pinned connection."""
+    monkeypatch.setattr(guard, "resolve", lambda host, port: ["127.0.0.1"])
+    server.routes["/a"] = Page(HTML)
+    allow = frozenset({("港町.test", server.port)})
+    assert Fetcher(FetchSettings(allow=allow)).fetch(f"http://港町.test:{server.port}/a").body == HTML
+    assert server.requests[0].headers["host"] == f"{'港町'.encode('idna').decode()}.test:{server.port}"
+    with pytest.raises(FetchRefused):
+        Fetcher().fetch(f"http://港町.test:{server.port}/a")
