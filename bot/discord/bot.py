@@ -16,6 +16,7 @@ from discord.http import Route
 from .settings import BotConfig
 from .cooldown import UserCooldowns
 from .feedback import FeedbackStore
+from .feeds import FeedScheduler
 from .replies import NO_MENTIONS, reply_to_error
 from .runner import EngineLike, EngineRunner
 from .views import DYNAMIC_ITEMS
@@ -66,6 +67,7 @@ class CitebotBot(commands.AutoShardedBot):
         self.runner = EngineRunner(engine)
         self.feedback = FeedbackStore(config.feedback_target)
         self.cooldowns = UserCooldowns(config.cooldown_seconds)
+        self.feeds = FeedScheduler(self)
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(self.feedback.init)
@@ -73,6 +75,7 @@ class CitebotBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.sync_commands()
+        self.feeds.start()
 
     async def launch_shards(self) -> None:
         if self.shard_count is None:
@@ -98,5 +101,6 @@ class CitebotBot(commands.AutoShardedBot):
         log.exception("unhandled error in %s", event_method)
 
     async def close(self) -> None:
+        await self.feeds.stop()
         await super().close()
         self.runner.close()

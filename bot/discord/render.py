@@ -308,4 +308,6 @@ def render_ingest_report(report: IngestReport) -> str:
 
 
 def _file_name(path: str) -> str:
+    if "://" in path:
+        return path  # a fetched page: its URL says what it is
     return path.replace("\\", "/").rsplit("/", 1)[-1]
