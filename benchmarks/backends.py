@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k", help="comma list like 10k,100k")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--questions", type=int, default=60)
+    ap.add_argument("--stores", default="embedded,milvus", help="which stores to measure")
     ap.add_argument("--tmp", type=Path, default=None)
     ap.add_argument("--serve", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -103,11 +104,14 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     for size in parse_sizes(args.sizes):
         print(f"{size:,} passages", flush=True)
-        with tempfile.TemporaryDirectory(prefix="citebot-backends-", dir=args.tmp) as tmp:
-            tmp = Path(tmp)
-            b = build_synthetic(tmp, corpus, size, embedder, factors, args.questions, args.seed)
-            s = _serve_child(str(tmp / "index"), b.questions)
-            print(_line("embedded", b, s), flush=True)
+        if "embedded" in args.stores:
+            with tempfile.TemporaryDirectory(prefix="citebot-backends-", dir=args.tmp) as tmp:
+                tmp = Path(tmp)
+                b = build_synthetic(tmp, corpus, size, embedder, factors, args.questions, args.seed)
+                s = _serve_child(str(tmp / "index"), b.questions)
+                print(_line("embedded", b, s), flush=True)
+        if "milvus" not in args.stores:
+            continue
         server = MilvusServer().start()
         try:
             store = MilvusStore.open(MilvusDB.connect(server.uri), LIBRARY)

@@ -22,8 +22,10 @@ META = "citebot_meta"
 DOCUMENTS = "citebot_documents"
 # A row that no generation has removed yet: larger than any generation number.
 ALIVE = 1 << 62
-# Seconds a call may take before the server counts as unreachable.
+# Seconds a read may take before the server counts as unreachable; writes (inserts of thousands
+# of vectors, flushes) get WRITE_TIMEOUT: a busy server takes longer, and an ingest can wait.
 TIMEOUT = 10.0
+WRITE_TIMEOUT = 120.0
 # Milvus's longest VARCHAR, in characters.
 MAX_CHARS = 65_535
 # Rows per insert/upsert call: well under the gRPC message limit with 384-dim vectors.
@@ -128,20 +130,21 @@ class MilvusDB:
             except Exception:  # noqa: BLE001 - closing a dead connection may fail; it is dropped either way
                 pass
 
-    def call(self, fn: Callable[..., T], *args, collection: str, **kwargs) -> T:
+    def call(self, fn: Callable[..., T], *args, collection: str, timeout: float | None = None, **kwargs) -> T:
         """One client call; a collection a restarted server left unloaded is loaded and the call retried."""
         from pymilvus.exceptions import MilvusException
 
+        timeout = timeout or self.timeout
         with self.errors():
             try:
-                return fn(collection, *args, timeout=self.timeout, **kwargs)
+                return fn(collection, *args, timeout=timeout, **kwargs)
             except MilvusException as exc:
                 message = str(exc).lower()
                 if not any(m in message for m in ("not loaded", "released", "call load()")):
                     raise
                 log.info("loading %s after a server restart", collection)
-                self.client.load_collection(collection, timeout=self.timeout * 6)
-                return fn(collection, *args, timeout=self.timeout, **kwargs)
+                self.client.load_collection(collection, timeout=WRITE_TIMEOUT)
+                return fn(collection, *args, timeout=timeout, **kwargs)
 
     def query(self, collection: str, filter: str, fields: list[str], limit: int | None = None) -> list[dict]:
         kwargs = {"limit": limit} if limit else {}
@@ -172,15 +175,15 @@ class MilvusDB:
     def insert(self, collection: str, rows: list[dict], upsert: bool = False) -> None:
         fn = self.client.upsert if upsert else self.client.insert
         for i in range(0, len(rows), BATCH_ROWS):
-            self.call(fn, collection=collection, data=rows[i:i + BATCH_ROWS])
+            self.call(fn, collection=collection, data=rows[i:i + BATCH_ROWS], timeout=WRITE_TIMEOUT)
 
     def flush(self, collection: str) -> None:
         """Seal what was written into indexed segments: searches over unsealed rows scan them one by
         one (ten times slower on milvus-lite at 2k passages)."""
-        self.call(self.client.flush, collection=collection)
+        self.call(self.client.flush, collection=collection, timeout=WRITE_TIMEOUT)
 
     def delete(self, collection: str, filter: str) -> None:
-        self.call(self.client.delete, collection=collection, filter=filter)
+        self.call(self.client.delete, collection=collection, filter=filter, timeout=WRITE_TIMEOUT)
 
     def delete_ids(self, collection: str, base: str, field: str, ids: list[int]) -> None:
         for i in range(0, len(ids), FILTER_IDS):

@@ -138,7 +138,8 @@ def serve_shards(fake, env: dict[str, str], cwd: Path, count: int):
         run_in_fake(fake, fake.wait_for(lambda: len(fake.connections) == count or any(p.poll() is not None
                                                                                     for p in processes),
                                         timeout=240, what="every process to connect"))
-        assert all(p.poll() is None for p in processes), "a serve process stopped early"
+        stopped = [p for p in processes if p.poll() is not None]
+        assert not stopped, f"a serve process stopped early: {stopped[0].communicate(timeout=10)[0][-3000:]}"
         yield processes
     finally:
         for process in processes:
