@@ -50,6 +50,29 @@ TEXT: dict[str, dict[str, str]] = {
         "index_read_only": "The library is read-only on this server: articles cannot be added or removed.",
         "store_unavailable": "The library's database is not answering right now; the operator has been told. "
                              "Please try again in a minute.",
+        "admin_forgot": "Removed {count} vote(s) by {user} in this server.",
+        "gaps_title": "Coverage gaps, last {days} days",
+        "gaps_declined": "Declined questions (most frequent first)",
+        "gaps_down": "Answers voted 👎",
+        "gaps_none": "None.",
+        "gaps_times": "×{count}, last {last}",
+        "help": (
+            "**citebot** answers questions about this server's news articles (mostly Japanese, some "
+            "English). Every sentence of an answer is a sentence quoted from an article and marked `[n]`; "
+            "source `n` names the article, its section, outlet and date, with a link to check it.\n"
+            "When the articles don't answer a question, citebot says so and shows the closest passages "
+            "instead of guessing; an answer it is unsure of is marked as such.\n\n"
+            "**Commands**\n"
+            "`/ask question:` a cited answer; *Show passages* shows the quoted text to you only; 👍/👎 tell "
+            "the admins how it did.\n"
+            "`/cite claim:` the passages that support (or only relate to) a statement.\n"
+            "Message menu → Apps → **Find sources**: the same for someone's message, shown to you only.\n"
+            "`/sources`, `/source n:` the articles citebot reads (type a title to search).\n"
+            "Mention @citebot with a question: answered in a thread.\n"
+            "`/admin …` (Manage Server): add or remove articles, statistics, unanswered questions.\n\n"
+            "Kept for {days} days: questions, answers and 👍/👎 with the server (and your user id for "
+            "questions and votes), so buttons keep working and admins see what is missing."
+        ),
     },
     "ja": {
         "sources": "出典",
@@ -94,6 +117,27 @@ TEXT: dict[str, dict[str, str]] = {
         "index_damaged": "ライブラリの索引の一部が壊れています。管理者に通知しました。しばらくしてからお試しください。",
         "index_read_only": "このサーバーのライブラリは読み取り専用のため、記事の追加や削除はできません。",
         "store_unavailable": "ライブラリのデータベースが応答していません。管理者に通知しました。1分ほどしてからもう一度お試しください。",
+        "admin_forgot": "このサーバーでの {user} の投票 {count} 件を削除しました。",
+        "gaps_title": "答えられなかった質問(直近{days}日)",
+        "gaps_declined": "答えられなかった質問(多い順)",
+        "gaps_down": "👎の付いた回答",
+        "gaps_none": "ありません。",
+        "gaps_times": "{count}回、最終 {last}",
+        "help": (
+            "**citebot** はこのサーバーのニュース記事(主に日本語、一部英語)についての質問に答えます。"
+            "答えの各文は記事からそのまま引用した文で、`[n]` が付きます。出典 `n` には記事名・見出し・媒体・"
+            "日付と、確認できるリンクが示されます。\n"
+            "記事に答えがないときは推測せずにそう伝え、内容の近い箇所を示します。自信のない答えにはその旨を表示します。\n\n"
+            "**コマンド**\n"
+            "`/ask question:` 出典付きの答え。「引用箇所を表示」はあなたにだけ引用文を表示、👍/👎 は管理者への評価です。\n"
+            "`/cite claim:` ある主張を裏付ける(または関連する)箇所。\n"
+            "メッセージのメニュー → アプリ → **出典を探す**: 他の人のメッセージについて同じことを、あなたにだけ表示。\n"
+            "`/sources`、`/source n:` citebot が読む記事の一覧と詳細(タイトルで検索できます)。\n"
+            "@citebot をメンションして質問: スレッドで答えます。\n"
+            "`/admin …`(サーバー管理権限): 記事の追加・削除、統計、答えられなかった質問。\n\n"
+            "保存期間は{days}日: 質問・答え・👍/👎 をサーバーID(質問と投票にはユーザーIDも)とともに保存します。"
+            "ボタンを使い続けられるように、また管理者が足りない記事を知るためです。"
+        ),
     },
 }
 

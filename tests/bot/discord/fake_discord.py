@@ -35,7 +35,8 @@ MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | USE_APP_COMMANDS
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 
 # Interaction callback types (https://discord.com/developers/docs/interactions/receiving-and-responding)
-CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 6, 7, 8
+APPLICATION_COMMAND_AUTOCOMPLETE = 4  # the interaction type of a user typing into an option with autocomplete
 EPHEMERAL = 64
 
 
@@ -342,6 +343,36 @@ class FakeDiscord:
         if resolved:
             data["resolved"] = resolved
         return await self._interact(2, data, user, locale, guild=guild)
+
+    async def autocomplete(
+        self,
+        name: str,
+        option: str,
+        typed: str,
+        *,
+        subcommand: str | None = None,
+        option_type: int = 3,
+        user: int = MEMBER_ID,
+        locale: str = "en-US",
+        guild: int = GUILD_ID,
+    ) -> InteractionHandle:
+        """A user types `typed` into option `option` (of type `option_type`; Discord sends the typed text
+        unvalidated, a string even for an integer option) of /name (or /name subcommand)."""
+        opts = [{"name": option, "type": option_type, "value": typed, "focused": True}]
+        if subcommand:
+            opts = [{"name": subcommand, "type": 1, "options": opts}]
+        data = {**self._command_ref(name), "type": 1, "options": opts}
+        return await self._interact(APPLICATION_COMMAND_AUTOCOMPLETE, data, user, locale, guild=guild)
+
+    async def choices(self, handle: InteractionHandle, timeout: float = 10.0) -> list[dict]:
+        """The choices of the bot's autocomplete answer to `handle` (an interaction callback of type 8)."""
+
+        def answered() -> list[Request]:
+            return [r for r in self.for_interaction(handle) if r.path.endswith("/callback")]
+
+        (callback,) = await self.wait_for(answered, timeout, f"the autocomplete answer to {handle.id}")
+        assert callback.json["type"] == AUTOCOMPLETE_RESULT, callback.json
+        return callback.json["data"]["choices"]
 
     async def message_command(self, name: str, target: dict, *, user: int = MEMBER_ID) -> InteractionHandle:
         """A user picks `name` from a message's Apps menu."""
