@@ -46,6 +46,7 @@ class Request:
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
     json: Any
+    files: tuple[bytes, ...] = ()  # the files a multipart request uploaded, in order
 
     @property
     def sends_message(self) -> bool:
@@ -326,14 +327,20 @@ class FakeDiscord:
         subcommand: str | None = None,
         resolved: dict | None = None,
         guild: int = GUILD_ID,
+        members: dict[str, int] | None = None,
         **options: Any,
     ) -> InteractionHandle:
-        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict),
-        in `guild` (another id: a server the bot's cache has never seen, as after a restart)."""
+        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict;
+        a user option: in `members`, option name -> user id), in `guild` (another id: a server the bot's cache
+        has never seen, as after a restart)."""
         opts = [
             {"name": k, "type": _option_type(v), "value": v["id"] if isinstance(v, dict) else v}
             for k, v in options.items()
         ]
+        for option, user_id in (members or {}).items():
+            opts.append({"name": option, "type": 6, "value": str(user_id)})
+            users = {**(resolved or {}).get("users", {}), str(user_id): USERS[user_id]}
+            resolved = {**(resolved or {}), "users": users}
         attachments = {v["id"]: v for v in options.values() if isinstance(v, dict)}
         if attachments:
             resolved = {**(resolved or {}), "attachments": attachments}
@@ -493,8 +500,8 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await _body(request)
-        recorded = Request(request.method, path, dict(request.query), body)
+        body, files = await _body(request)
+        recorded = Request(request.method, path, dict(request.query), body, files)
         self.requests.append(recorded)
         if request.headers.get("Authorization") != f"Bot {TOKEN}" and not path.startswith(
             ("/webhooks/", "/interactions/")
@@ -663,15 +670,19 @@ def _option_type(value: Any) -> int:
     return 3
 
 
-async def _body(request: web.Request) -> Any:
+async def _body(request: web.Request) -> tuple[Any, tuple[bytes, ...]]:
+    """The request's JSON (a multipart request's `payload_json`) and the files it uploads."""
     if request.content_type.startswith("multipart/"):
+        payload, files = {}, []
         reader = await request.multipart()
         async for part in reader:
             if part.name == "payload_json":  # type: ignore[union-attr]
-                return json.loads(await part.text())  # type: ignore[union-attr]
-        return {}
+                payload = json.loads(await part.text())  # type: ignore[union-attr]
+            else:
+                files.append(bytes(await part.read()))  # type: ignore[union-attr]
+        return payload, tuple(files)
     raw = await request.read()
-    return json.loads(raw) if raw else {}
+    return (json.loads(raw) if raw else {}), ()
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:
