@@ -286,10 +286,16 @@ def render_source(source: SourceInfo, lang: str) -> discord.Embed:
 # --- admin ------------------------------------------------------------------------------------
 
 
+# Stats that name places on the server's disk: Discord never sees them.
+PRIVATE_STATS = frozenset({"index_dir"})
+
+
 def render_stats(stats: Mapping[str, object], title: str = "citebot") -> discord.Embed:
-    """Every stat as a field (up to 25); 25 fields of 40 + 180 chars stay under the 6000 per message."""
+    """Every stat but the server's folders as a field (up to 25), a model folder by its name only; 25 fields
+    of 40 + 180 chars stay under the 6000 per message."""
     embed = discord.Embed(title=title, colour=COLOUR)
-    for key, value in list(stats.items())[:FIELDS_LIMIT]:
+    shown = {k: file_name(str(v)) if k == "model" else v for k, v in stats.items() if k not in PRIVATE_STATS}
+    for key, value in list(shown.items())[:FIELDS_LIMIT]:
         embed.add_field(name=clip(str(key), 40), value=clip(str(value) or "—", 180))
     return embed
 
