@@ -1,16 +1,25 @@
-"""Autocomplete of article titles for /source and /admin remove: pure functions, run off the event loop."""
+"""Autocomplete of article titles for /source and /admin remove: the listing and the ranking both run
+off the event loop (the runner's query threads, then a worker thread)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from discord import app_commands
 
+from index.errors import CitebotError
 from index.types import SourceInfo
 
 from .render import clip, file_name
+
+if TYPE_CHECKING:
+    from .runner import EngineRunner
+
+log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25  # Discord's limits for an autocomplete answer
 CHOICE_CHARS = 100
@@ -67,6 +76,20 @@ def complete(
             continue
         choices.append(app_commands.Choice(name=choice_name(source, f"{n}. " if numbered else ""), value=sent))
     return choices
+
+
+async def complete_titles(
+    runner: EngineRunner, libraries: Sequence[str], typed: str, value: Callable[[int, SourceInfo], V | None],
+    *, numbered: bool = False,
+) -> list[app_commands.Choice[V]]:
+    """`complete` over the articles of `libraries`; no choices (and a warning) when the store cannot list
+    them: an autocomplete has no room for an apology, and the command itself will say what is wrong."""
+    try:
+        sources = await runner.sources(libraries)
+    except CitebotError as exc:
+        log.warning("autocomplete could not list the articles of %s: %s", ", ".join(libraries), exc)
+        return []
+    return await asyncio.to_thread(complete, sources, typed, value, numbered=numbered)
 
 
 def removal_value(n: int, source: SourceInfo) -> str | None:

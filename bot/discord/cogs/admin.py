@@ -17,7 +17,7 @@ from index.errors import CitebotError
 
 from .. import render, strings
 from ..chart import CHART_FILE, questions_chart
-from ..completion import complete, removal_value
+from ..completion import complete_titles, removal_value
 from ..replies import NO_MENTIONS, send_ephemeral
 
 if TYPE_CHECKING:
@@ -95,8 +95,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
         library = self.bot.config.own_library(interaction.guild_id)
         if library is None or not interaction.permissions.manage_guild:
             return []
-        sources = await self.bot.runner.sources((library,))
-        return await asyncio.to_thread(complete, sources, current, removal_value)
+        return await complete_titles(self.bot.runner, (library,), current, removal_value)
 
     @app_commands.command(name="stats", description="Index and feedback statistics, and a chart of the last 30 days.")
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from .. import render, strings
-from ..completion import complete
+from ..completion import complete_titles
 from ..replies import NO_MENTIONS
 from ..views import sources_message
 
@@ -45,11 +44,11 @@ class SourcesCog(commands.Cog):
     @source.autocomplete("n")
     async def source_titles(self, interaction: discord.Interaction[CitebotBot], current: str) -> list[app_commands.Choice[int]]:
         """The articles of the server's libraries whose title, outlet or date match what was typed, sent as their number."""
-        sources = await self.bot.runner.sources(self.bot.config.libraries(interaction.guild_id))
         typed = str(current)
         if typed.strip().isdigit():
             typed = ""  # a number typed is the number itself: offer the list from the top
-        return await asyncio.to_thread(complete, sources, typed, lambda n, source: n, numbered=True)
+        libraries = self.bot.config.libraries(interaction.guild_id)
+        return await complete_titles(self.bot.runner, libraries, typed, lambda n, source: n, numbered=True)
 
 
 async def setup(bot: CitebotBot) -> None:

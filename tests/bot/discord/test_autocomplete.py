@@ -89,3 +89,18 @@ def test_choice_names_and_removal_values_stay_short_and_show_no_folders():
     assert removal_value(1, long) is None  # a 124-character file name and a 160-character title: not offered
     assert removal_value(1, source("Short", path="/srv/x/short.txt")) == "short.txt"
     assert removal_value(1, source("Title", path="/srv/x/" + "b" * 120 + ".txt")) == "Title"
+
+
+def test_completion_offers_nothing_when_the_store_is_down(env, caplog):
+    """An engine error while listing (the store unreachable) answers no choices and logs a warning, not a traceback."""
+    from index.errors import StoreUnavailable
+
+    def refuse(libraries=()):
+        raise StoreUnavailable("milvus at 127.0.0.1:1", "connection refused")
+
+    async def scenario(fake, bot):
+        env.engine.sources = refuse
+        assert await fake.choices(await fake.autocomplete("source", "n", "river", option_type=4)) == []
+
+    env.run(scenario)
+    assert any("autocomplete could not list" in r.getMessage() for r in caplog.records)
