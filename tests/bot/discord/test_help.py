@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.discord.localization import JA
+
 from .fake_discord import CHANNEL_MESSAGE, EPHEMERAL
 
 
@@ -21,11 +23,15 @@ def test_help_explains_commands_citations_and_declining_in_english(env):
 
 
 def test_help_is_japanese_for_a_japanese_client(env):
-    """A user whose Discord is in Japanese gets the Japanese help."""
+    """A user whose Discord is in Japanese gets the Japanese help, naming the commands as their Discord shows them
+    (the Japanese names of bot/discord/localization.py) with the English ones beside them."""
 
     async def scenario(fake, bot):
         (reply,) = await fake.replies(await fake.slash("help", locale="ja"))
         content = reply.message["content"]
-        assert "出典" in content and "推測せず" in content and "/ask" in content and "保存期間は90日" in content
+        assert "出典" in content and "推測せず" in content and "保存期間は90日" in content
+        for command in ("ask", "cite", "sources", "source", "admin"):
+            assert f"/{JA[command].name}" in content and f"/{command}" in content, command
+        assert JA["Find sources"].name in content
 
     env.run(scenario)
