@@ -14,7 +14,7 @@ from index.engine import Engine, clean_question
 from index.errors import NoIndex
 from index.text.language import detect_lang
 from index.settings import DEFAULT_LIBRARY, EngineSettings, check_library, library_dir
-from index.types import Answer, Citation, IngestReport, SourceInfo
+from index.types import Answer, Citation, Document, IngestReport, SourceInfo
 
 
 class Catalog:
@@ -82,8 +82,10 @@ class Catalog:
         found = [s for e in (self.engine(name) for name in dict.fromkeys(libraries)) if e for s in e.sources()]
         return sorted(found, key=lambda s: (s.title.casefold(), s.path, s.library))
 
-    def ingest(self, paths: list[Path], progress=None, library: str = DEFAULT_LIBRARY) -> IngestReport:
-        return self.engine(library, create=True).ingest(paths, progress)
+    def ingest(self, paths: list[Path], progress=None, library: str = DEFAULT_LIBRARY,
+               documents: Sequence[Document] = ()) -> IngestReport:
+        """Files (and `documents` loaded elsewhere: fetched pages) into one library, created if need be."""
+        return self.engine(library, create=True).ingest(paths, progress, documents=documents)
 
     def find(self, wanted: str, library: str = DEFAULT_LIBRARY) -> list[SourceInfo]:
         engine = self.engine(library)

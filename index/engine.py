@@ -17,7 +17,7 @@ from index.errors import EmptyQuestion, QuestionTooLong
 from index.answer.ranking import Searcher
 from index.settings import EngineSettings
 from index.store.database import SourceInfo, Store
-from index.types import Answer, Citation, IngestReport
+from index.types import Answer, Citation, Document, IngestReport
 
 # Answers kept for repeated questions (a channel asking the same thing again); an entry is
 # keyed by the index generation, so a new ingest makes every older one unreachable.
@@ -123,11 +123,13 @@ class Engine:
         self.store.refresh()
         return self.store.sources()
 
-    def ingest(self, paths: Iterable[Path], progress=None, wait: float = 0.0, drop: Iterable[str] = ()) -> IngestReport:
-        """Add new and changed files; `drop` names indexed articles to remove in the same generation."""
+    def ingest(self, paths: Iterable[Path], progress=None, wait: float = 0.0, drop: Iterable[str] = (),
+               documents: Iterable[Document] = ()) -> IngestReport:
+        """Add new and changed files (and `documents` loaded elsewhere: fetched pages, keyed by their
+        URL); `drop` names indexed articles to remove in the same generation."""
         with self._write_lock:
             return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait,
-                                    drop=list(drop))
+                                    drop=list(drop), documents=list(documents))
 
     def find(self, wanted: str) -> list[SourceInfo]:
         """The articles a user may mean by `wanted`, by the first rule that matches any: the exact

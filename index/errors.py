@@ -104,3 +104,59 @@ class StoreUnavailable(CitebotError):
     def __init__(self, where: str, reason: str):
         super().__init__(f"{where} is unavailable: {reason}")
         self.where, self.reason = where, reason
+class FetchError(CitebotError):
+    """A URL (a page or a feed) could not be had. `kind` names what went wrong, for the faces to word;
+    `detail` is its one datum (the address refused, the limit passed, the status received…)."""
+
+    refused = False
+
+    def __init__(self, url: str, kind: str, detail: str = ""):
+        super().__init__(f"{url}: {self.reason_of(kind, detail)}")
+        self.url, self.kind, self.detail = url, kind, detail
+
+    @property
+    def reason(self) -> str:
+        """A few plain words, for a skipped entry's line in a report (the faces word the error itself)."""
+        return self.reason_of(self.kind, self.detail)
+
+    @staticmethod
+    def reason_of(kind: str, detail: str) -> str:
+        phrase = _FETCH_REASONS.get(kind, kind.replace("_", " ") + " ({detail})")
+        return phrase.format(detail=detail).replace(" ()", "")
+
+
+class FetchRefused(FetchError):
+    """citebot would not fetch the URL at all (before connecting): its scheme, or the address its host
+    resolves to (loopback, private, link-local, metadata…), is not one it reaches. Kinds: scheme,
+    bad_url, unresolvable, address (detail: "ADDRESS is a KIND address"), redirect_scheme."""
+
+    refused = True
+
+
+class FetchFailed(FetchError):
+    """The server answered, but not with something citebot indexes. Kinds: network, timeout, too_large,
+    status, content_type, encoding, redirects, not_a_feed, is_feed, no_text."""
+
+
+def fetch_error(url: str, kind: str, detail: str = "", refused: bool = False) -> FetchError:
+    """Rebuild a stored error (a feed's last one) from its data."""
+    return (FetchRefused if refused else FetchFailed)(url, kind, detail)
+
+
+_FETCH_REASONS = {  # {detail} is the error's datum
+    "scheme": "refused: only http and https URLs are fetched, not {detail}",
+    "bad_url": "refused: not a usable URL ({detail})",
+    "unresolvable": "the host name does not resolve ({detail})",
+    "address": "refused: {detail}, which citebot never fetches from",
+    "redirect_scheme": "refused: redirected to a URL that is not http(s) ({detail})",
+    "network": "could not connect or read ({detail})",
+    "timeout": "took longer than {detail} s",
+    "too_large": "larger than {detail}",
+    "status": "the server answered {detail}",
+    "content_type": "not an HTML page or a feed (Content-Type {detail})",
+    "encoding": "unreadable content encoding ({detail})",
+    "redirects": "more than {detail} redirects",
+    "not_a_feed": "not an RSS or Atom feed ({detail})",
+    "is_feed": "a feed, not a page: follow it instead",
+    "no_text": "no article text ({detail})",
+}

@@ -95,6 +95,49 @@ class EngineSettings:
         )
 
 
+# Fetching pages and feeds (index/web, index/feeds): the limits every fetch keeps.
+FEED_MINUTES = 30.0
+FETCH_MAX_BYTES = 5 * 1024 * 1024
+FETCH_SECONDS = 20.0
+FETCH_REDIRECTS = 5
+FEED_MAX_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """What citebot may fetch and how much: `allow` names host:port pairs reachable even on private
+    addresses (tests, private deployments); everything else must resolve to public addresses."""
+
+    allow: frozenset[tuple[str, int]] = frozenset()
+    feed_minutes: float = FEED_MINUTES
+    max_bytes: int = FETCH_MAX_BYTES
+    seconds: float = FETCH_SECONDS
+    max_redirects: int = FETCH_REDIRECTS
+    max_entries: int = FEED_MAX_ENTRIES
+
+    @classmethod
+    def read(cls, values: Mapping[str, str]) -> FetchSettings:
+        return cls(allow=allow_list(values.get("CITEBOT_FETCH_ALLOW", "")),
+                   feed_minutes=number(values, "CITEBOT_FEED_MINUTES", float, FEED_MINUTES, minimum=1))
+
+
+def allow_list(raw: str, setting: str = "CITEBOT_FETCH_ALLOW") -> frozenset[tuple[str, int]]:
+    """'news.internal:8080,127.0.0.1:8000,[::1]:9000' -> {(host, port)}; hosts lower-cased, IPv6 unbracketed."""
+    pairs = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        host, _, port = part.rpartition(":")
+        host = host.strip().lower()
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        if not host or not port.isdigit() or not 0 < int(port) < 65536 or "/" in host:
+            raise ConfigError(setting, raw, f"holds {part!r}, which is not host:port",
+                              "list host:port pairs separated by commas, e.g. 127.0.0.1:8000,[::1]:8080")
+        pairs.add((host, int(port)))
+    return frozenset(pairs)
+
+
 @dataclass(frozen=True)
 class IndexSettings:
     """Where the index is, who said so, and the engine's settings."""
@@ -105,6 +148,7 @@ class IndexSettings:
     index_dir_from: str
     engine: EngineSettings
     library: str = DEFAULT_LIBRARY
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
     def directory(self) -> Path:
@@ -124,7 +168,8 @@ class IndexSettings:
             raise ConfigError(where, str(directory), "is a file, not a folder",
                               "name a folder for the index (it is created by citebot ingest)")
         return cls(index_dir=directory, index_dir_from=where, engine=EngineSettings.read(values),
-                   library=check_library(library) if library is not None else DEFAULT_LIBRARY)
+                   library=check_library(library) if library is not None else DEFAULT_LIBRARY,
+                   fetch=FetchSettings.read(values))
 
     @classmethod
     def from_env(cls, index_dir: str | Path | None = None, library: str | None = None) -> IndexSettings:

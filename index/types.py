@@ -303,3 +303,64 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     passages: int = 0  # passages written by this ingest
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A page or feed as a server sent it (index/web/fetch.py), decoded from gzip but not from its charset."""
+
+    url: str  # the URL finally answered, after redirects
+    status: int  # 200, or 304 when a conditional GET found nothing new (body empty)
+    content_type: str = ""  # e.g. "text/html", lower case, without parameters
+    charset: str | None = None  # the Content-Type header's charset, if any
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: where its article is, and what the feed says about it."""
+
+    link: str
+    title: str = ""
+    published: str | None = None  # ISO date, when the feed dates it
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """A followed feed as kept in INDEX_DIR/feeds.sqlite: where it goes and how its last poll went."""
+
+    url: str
+    library: str
+    title: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: float | None = None  # Unix time of the last poll, good or bad
+    last_ok: float | None = None  # Unix time of the last good poll
+    next_poll: float = 0.0  # Unix time it is due again (later after errors: back-off)
+    failures: int = 0  # polls failed in a row
+    error_kind: str | None = None  # the last poll's error (index.errors.FetchError data), None when it went well
+    error_detail: str = ""
+    error_refused: bool = False
+    articles: int = 0  # articles this feed has indexed
+
+
+@dataclass
+class PollReport:
+    """What one poll of one feed did."""
+
+    url: str
+    library: str
+    not_modified: bool = False  # the server said 304: nothing was fetched
+    entries: int = 0  # entries in the feed
+    capped: int = 0  # entries left for a later poll past the per-poll cap (the oldest)
+    new: int = 0  # entries not seen before, whose pages were fetched
+    ingest: IngestReport | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry link or "entry N", reason)
+    error: Exception | None = None  # an index.errors.FetchError, or what else stopped the poll
+    waiting_until: float | None = None  # not polled: backing off after errors until then (Unix time)

@@ -1,4 +1,4 @@
-"""The `citebot` command: ingest, ask, cite, sources, remove, eval, serve, gaps."""
+"""The `citebot` command: ingest, ask, cite, sources, remove, follow, unfollow, feeds, eval, serve, gaps."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,7 @@ from pathlib import Path
 # Heavy modules (numpy, faiss, the model) are imported inside the commands that need
 # them, so `citebot --help` answers at once.
 from .commands import cmd_ask, cmd_cite, cmd_eval, cmd_gaps, cmd_ingest, cmd_remove, cmd_serve, cmd_sources
+from .feeds import cmd_feeds, cmd_follow, cmd_unfollow
 from .output import log_path
 
 INDEX_HELP = ("the index folder this command reads or writes (default: $CITEBOT_INDEX_DIR, else a per-user "
@@ -94,10 +95,12 @@ def _parser() -> argparse.ArgumentParser:
     def json_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    sp = sub.add_parser("ingest", help="add or update articles (.txt, .md, .html files or folders)",
+    sp = sub.add_parser("ingest", help="add or update articles (.txt, .md, .html files or folders, or page URLs)",
                         description="Add or update articles. Unchanged files are skipped; files gone from an "
-                                    "ingested folder are dropped from the index.")
-    sp.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="article files or folders of them")
+                                    "ingested folder are dropped from the index. A URL is fetched and indexed like "
+                                    "an HTML file, keyed by its canonical URL (ingesting it again updates it).")
+    sp.add_argument("paths", nargs="*", metavar="PATH_OR_URL",
+                    help="article files or folders of them, or http(s) URLs of pages")
     sp.add_argument("--rebuild", action="store_true",
                     help="rewrite the search files from the index database (after one was damaged)")
     index_opt(sp)
@@ -130,6 +133,27 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("article", help="the article's path (as citebot sources lists it), its file name, or its title (any case)")
     index_opt(sp)
     sp.set_defaults(func=cmd_remove)
+
+    sp = sub.add_parser("follow", help="follow an RSS or Atom feed; --once polls every followed feed",
+                        description="Follow a feed: its entries' pages are fetched and indexed into the library, now "
+                                    "and on every poll (citebot serve polls every CITEBOT_FEED_MINUTES; for cron, "
+                                    "citebot follow --once polls every followed feed once).")
+    sp.add_argument("url", nargs="?", metavar="FEED_URL", help="the feed's http(s) URL")
+    sp.add_argument("--once", action="store_true", help="poll every followed feed once, then exit (for cron)")
+    index_opt(sp)
+    sp.set_defaults(func=cmd_follow)
+
+    sp = sub.add_parser("unfollow", help="stop following a feed (its articles stay)",
+                        description="Stop following a feed in the library; the articles it brought stay indexed.")
+    sp.add_argument("url", metavar="FEED_URL", help="the feed's URL, as citebot feeds lists it")
+    index_opt(sp)
+    sp.set_defaults(func=cmd_unfollow)
+
+    sp = sub.add_parser("feeds", help="list the followed feeds and how their last poll went",
+                        description="The followed feeds of the index (every library): articles, last poll, last error.")
+    json_opt(sp)
+    sp.add_argument("--index", metavar="DIR", help=INDEX_HELP)
+    sp.set_defaults(func=cmd_feeds)
 
     sp = sub.add_parser("eval", help="score a question set (JSONL) against a corpus",
                         description="Ingest a corpus into its own index and score a question set on it "

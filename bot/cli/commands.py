@@ -63,10 +63,16 @@ def cmd_ingest(args) -> int:
     if not args.paths:
         print("citebot: error: name the files or folders to ingest, e.g. citebot ingest articles/", file=sys.stderr)
         return 2
+    from .feeds import fetch_pages
+
+    urls = [p for p in args.paths if "://" in p]
+    documents, unfetched = fetch_pages(urls, s.fetch)  # before the index is opened: fetching may take a while
     engine = _engine(args, create=True)
     samples = _sample_paths(engine) if _sample_library(s) else []
     t = time.perf_counter()
-    report = engine.ingest(args.paths, progress=progress_bar(), drop=samples)
+    paths = [Path(p) for p in args.paths if "://" not in p]
+    report = engine.ingest(paths, progress=progress_bar() if paths else None, drop=samples, documents=documents)
+    report.skipped.extend(unfetched)
     if samples:
         print(f"Started your own library in {s.directory}: the {len(samples)} sample articles were removed.",
               file=sys.stderr)

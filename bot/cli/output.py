@@ -80,3 +80,28 @@ def format_gaps(declined, down, days: int) -> str:
     if not down:
         lines.append("  none")
     return "\n".join(lines)
+def print_poll(report) -> None:
+    """One feed's poll, in a line or a few (the ingest summary when it indexed anything)."""
+    import time
+
+    from .wording import describe
+
+    if report.waiting_until is not None:
+        until = time.strftime("%Y-%m-%d %H:%M", time.localtime(report.waiting_until))
+        print(f"{report.url}: not polled, backing off after errors until {until} (see citebot feeds)", file=sys.stderr)
+        return
+    if report.error is not None:
+        error = describe(report.error) if hasattr(report.error, "kind") else f"{type(report.error).__name__}: {report.error}"
+        print(f"{report.url}: poll failed, its articles are kept: {error}", file=sys.stderr)
+        return
+    if report.not_modified:
+        print(f"{report.url}: not modified since the last poll; nothing fetched.", file=sys.stderr)
+        return
+    line = f"{report.url}: {report.entries} entries, {report.new} new"
+    if report.capped:
+        line += f" (only the newest {report.entries - report.capped} are taken per poll: {report.capped} older left out)"
+    print(line + ".", file=sys.stderr)
+    if report.ingest is not None:
+        print_report(report.ingest)
+    for where, reason in report.skipped:
+        print(f"  skipped {where}: {reason}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """The engine's errors in the words of a terminal user: what is wrong, and the command that fixes it."""
 from __future__ import annotations
 
-from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, ModelMismatch,
-                          ModelUnavailable, NoIndex, StoreUnavailable)
+from index.errors import (CitebotError, EmptyQuestion, FetchError, IndexCorrupt, IndexLocked, IndexReadOnly,
+                          ModelMismatch, ModelUnavailable, NoIndex, StoreUnavailable)
 
 
 def describe(exc: CitebotError) -> str:
@@ -32,6 +32,18 @@ def describe(exc: CitebotError) -> str:
     if isinstance(exc, StoreUnavailable):
         return (f"{exc.where} is not answering ({exc.reason}). Nothing was changed; start it or check "
                 f"CITEBOT_MILVUS_URI, then run the command again")
+    if isinstance(exc, FetchError):
+        return describe_fetch(exc)
     if isinstance(exc, EmptyQuestion):
         return 'the question is empty: ask something, e.g. citebot ask "アラスカ会談はいつ?"'
     return str(exc)
+
+
+def describe_fetch(exc: FetchError) -> str:
+    """Why a URL was not fetched, in one line; a refused address says how a private deployment allows it."""
+    if exc.kind == "address":
+        return (f"refused to fetch {exc.url}: {exc.detail}; citebot fetches only from public addresses "
+                f"(CITEBOT_FETCH_ALLOW=host:port lets it reach a named internal host)")
+    if exc.refused:
+        return f"refused to fetch {exc.url}: {exc.reason.removeprefix('refused: ')}"
+    return f"cannot use {exc.url}: {exc.reason}"

@@ -17,6 +17,7 @@ from .settings import BotConfig
 from .cooldown import UserCooldowns
 from .feedback import FeedbackStore
 from .localization import CitebotTranslator
+from .feeds import FeedScheduler
 from .replies import NO_MENTIONS, reply_to_error
 from .runner import EngineLike, EngineRunner
 from .views import DYNAMIC_ITEMS
@@ -69,6 +70,7 @@ class CitebotBot(commands.AutoShardedBot):
         self.runner = EngineRunner(engine)
         self.feedback = FeedbackStore(config.feedback_target)
         self.cooldowns = UserCooldowns(config.cooldown_seconds)
+        self.feeds = FeedScheduler(self)
 
     async def setup_hook(self) -> None:
         await asyncio.to_thread(self.feedback.init)
@@ -78,6 +80,7 @@ class CitebotBot(commands.AutoShardedBot):
         # Japanese names and descriptions go out with the commands: the translator is needed at sync.
         await self.tree.set_translator(CitebotTranslator())
         await self.sync_commands()
+        self.feeds.start()
 
     async def launch_shards(self) -> None:
         if self.shard_count is None:
@@ -103,5 +106,6 @@ class CitebotBot(commands.AutoShardedBot):
         log.exception("unhandled error in %s", event_method)
 
     async def close(self) -> None:
+        await self.feeds.stop()
         await super().close()
         self.runner.close()

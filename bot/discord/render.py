@@ -334,6 +334,8 @@ def render_ingest_report(report: IngestReport) -> str:
 
 def _without_folders(reason: str, path: str) -> str:
     """A skip reason (an exception's first line may quote the path) with the file's folder left out."""
+    if "://" in path:
+        return reason  # a fetched page: its URL is no secret of the server
     posix = path.replace("\\", "/")
     folder = posix.rsplit("/", 1)[0] if "/" in posix else ""
     reason = reason.replace(path, file_name(path))
@@ -341,5 +343,7 @@ def _without_folders(reason: str, path: str) -> str:
 
 
 def file_name(path: str) -> str:
-    """The last part of a path, which is all Discord may see of it."""
+    """The last part of a path, which is all Discord may see of it; a fetched page's URL whole."""
+    if "://" in path:
+        return path  # a fetched page: its URL says what it is
     return path.replace("\\", "/").rsplit("/", 1)[-1]

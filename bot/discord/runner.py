@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from index.types import SourceInfo
-from index.types import Answer, Citation, IngestReport
+from index.types import Answer, Citation, Document, IngestReport
 
 T = TypeVar("T")
 
@@ -24,7 +24,8 @@ class EngineLike(Protocol):
 
     def sources(self, libraries: Sequence[str] = ...) -> list[SourceInfo]: ...
 
-    def ingest(self, paths: list[Path], progress: Any = None, library: str = ...) -> IngestReport: ...
+    def ingest(self, paths: list[Path], progress: Any = None, library: str = ...,
+               documents: Sequence[Document] = ...) -> IngestReport: ...
 
     def find(self, wanted: str, library: str = ...) -> list[SourceInfo]: ...
 
@@ -58,8 +59,10 @@ class EngineRunner:
     async def stats(self, libraries: Sequence[str]) -> dict:
         return await self._run(self._queries, functools.partial(self.engine.stats, libraries))
 
-    async def ingest(self, paths: list[Path], library: str) -> IngestReport:
-        return await self._run(self._writes, functools.partial(self.engine.ingest, library=library), paths)
+    async def ingest(self, paths: list[Path], library: str, documents: Sequence[Document] = ()) -> IngestReport:
+        """Files, and documents loaded elsewhere (fetched pages), into one library."""
+        return await self._run(self._writes, functools.partial(self.engine.ingest, library=library,
+                                                               documents=documents), paths)
 
     async def find(self, wanted: str, library: str) -> list[SourceInfo]:
         return await self._run(self._queries, functools.partial(self.engine.find, library=library), wanted)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ConfigError
-from index.settings import DEFAULT_LIBRARY, EngineSettings, IndexSettings, check_library, number, path, read_environment
+from index.settings import (DEFAULT_LIBRARY, EngineSettings, FetchSettings, IndexSettings, check_library, number, path,
+                            read_environment)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -51,6 +52,8 @@ class BotConfig:
     # and the ones this process runs (empty: every shard of shard_count).
     shard_count: int | None = None
     shard_ids: tuple[int, ...] = ()
+    # What /admin ingest url:, /admin follow and the feed schedule may fetch, and how often feeds are polled.
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def own_library(self, guild_id: int | None) -> str | None:
         """The library a server's admins upload to and its members ask; a DM has none."""
@@ -109,6 +112,7 @@ class BotConfig:
             cooldown_seconds=number(values, "CITEBOT_COOLDOWN_SECONDS", float, 5.0, minimum=0),
             feedback_days=number(values, "CITEBOT_FEEDBACK_DAYS", int, 90, minimum=1),
             engine=index.engine,
+            fetch=index.fetch,
             shared_library=check_library(shared, "CITEBOT_SHARED_LIBRARY") if (shared := values.get(
                 "CITEBOT_SHARED_LIBRARY", DEFAULT_LIBRARY).strip()) else None,
             shard_count=shard_count,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.errors import (CitebotError, EmptyQuestion, IndexCorrupt, IndexLocked, IndexReadOnly, QuestionTooLong,
-                          StoreUnavailable)
+from index.errors import (CitebotError, EmptyQuestion, FetchError, IndexCorrupt, IndexLocked, IndexReadOnly,
+                          QuestionTooLong, StoreUnavailable)
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -69,10 +69,44 @@ TEXT: dict[str, dict[str, str]] = {
             "Message menu → Apps → **Find sources**: the same for someone's message, shown to you only.\n"
             "`/sources`, `/source n:` the articles citebot reads (type a title to search).\n"
             "Mention @citebot with a question: answered in a thread.\n"
-            "`/admin …` (Manage Server): add or remove articles, statistics, unanswered questions.\n\n"
+            "`/admin …` (Manage Server): add or remove articles, pages and feeds, statistics, unanswered questions.\n\n"
             "Kept for {days} days: questions, answers and 👍/👎 with the server (and your user id for "
             "questions and votes), so buttons keep working and admins see what is missing."
         ),
+        "admin_ingest_what": "Attach an article file, or give the url: of a page (one of the two).",
+        "fetch_failed": "Could not use {url}: {reason}",
+        "fetch_refused": "Refused to fetch {url}: {reason}",
+        "feed_followed": "Following {url}.",
+        "feed_already": "Already following {url}.",
+        "feed_unfollowed": "Stopped following {url}; the {articles} articles it brought stay.",
+        "feed_not_followed": "This server does not follow {url}.",
+        "poll_summary": "{entries} entries, {new} new: {added} added, {updated} updated.",
+        "poll_capped": "Only the newest {taken} are taken per poll ({capped} older left out).",
+        "poll_not_modified": "Not modified since the last poll: nothing fetched.",
+        "poll_failed": "The poll failed (its articles are kept): {reason}",
+        "poll_skipped": "Skipped {where}: {reason}",
+        "feeds_empty": "This server follows no feed yet: /admin follow url:",
+        "feeds_title": "Followed feeds",
+        "feeds_line": "{n}. {title}\n{url}\n{articles} articles · last poll {polled} · next {next} · {status}",
+        "feed_ok": "OK",
+        "feed_failing": "failing ({failures} in a row): {reason}",
+        "never": "not yet",
+        "reason_scheme": "only http and https URLs are fetched, not {detail}",
+        "reason_bad_url": "not a usable URL ({detail})",
+        "reason_unresolvable": "the host name does not resolve ({detail})",
+        "reason_address": "{detail}; the bot fetches only from public addresses",
+        "reason_redirect_scheme": "it redirects to a URL that is not http(s)",
+        "reason_network": "could not connect or read ({detail})",
+        "reason_timeout": "it took longer than {detail} s",
+        "reason_too_large": "it is larger than {detail}",
+        "reason_status": "the server answered {detail}",
+        "reason_content_type": "it is not an HTML page or a feed ({detail})",
+        "reason_encoding": "unreadable content encoding ({detail})",
+        "reason_redirects": "more than {detail} redirects",
+        "reason_not_a_feed": "it is not an RSS or Atom feed ({detail})",
+        "reason_is_feed": "it is a feed, not a page: use /admin follow",
+        "reason_no_text": "no article text found ({detail})",
+        "reason_internal": "an error on the bot's side",
     },
     "ja": {
         "sources": "出典",
@@ -134,10 +168,44 @@ TEXT: dict[str, dict[str, str]] = {
             "メッセージのメニュー → アプリ → **出典を探す**: 他の人のメッセージについて同じことを、あなたにだけ表示。\n"
             "`/記事一覧`(/sources)、`/記事 番号:`(/source)citebot が読む記事の一覧と詳細(タイトルで検索できます)。\n"
             "@citebot をメンションして質問: スレッドで答えます。\n"
-            "`/管理 …`(/admin、サーバー管理権限): 記事の追加・削除、統計、答えられなかった質問。\n\n"
+            "`/管理 …`(/admin、サーバー管理権限): 記事・ページ・フィードの追加と削除、統計、答えられなかった質問。\n\n"
             "保存期間は{days}日: 質問・答え・👍/👎 をサーバーID(質問と投票にはユーザーIDも)とともに保存します。"
             "ボタンを使い続けられるように、また管理者が足りない記事を知るためです。"
         ),
+        "admin_ingest_what": "記事ファイルを添付するか、ページの url: を指定してください(どちらか一方)。",
+        "fetch_failed": "{url} を使えませんでした: {reason}",
+        "fetch_refused": "{url} の取得を拒否しました: {reason}",
+        "feed_followed": "{url} のフォローを始めました。",
+        "feed_already": "{url} はすでにフォローしています。",
+        "feed_unfollowed": "{url} のフォローをやめました。取り込んだ{articles}件の記事は残ります。",
+        "feed_not_followed": "このサーバーは {url} をフォローしていません。",
+        "poll_summary": "エントリー{entries}件、新着{new}件: 追加{added}件、更新{updated}件。",
+        "poll_capped": "1回の巡回で取り込むのは新しい{taken}件までです(古い{capped}件は対象外)。",
+        "poll_not_modified": "前回の巡回から更新はありません。何も取得していません。",
+        "poll_failed": "巡回に失敗しました(取り込み済みの記事は残ります): {reason}",
+        "poll_skipped": "{where} を飛ばしました: {reason}",
+        "feeds_empty": "このサーバーはまだフィードをフォローしていません: /admin follow url:",
+        "feeds_title": "フォロー中のフィード",
+        "feeds_line": "{n}. {title}\n{url}\n記事{articles}件 · 前回の巡回 {polled} · 次回 {next} · {status}",
+        "feed_ok": "正常",
+        "feed_failing": "失敗中(連続{failures}回): {reason}",
+        "never": "未実施",
+        "reason_scheme": "取得できるのは http と https の URL だけです({detail} は不可)",
+        "reason_bad_url": "使える URL ではありません({detail})",
+        "reason_unresolvable": "ホスト名を解決できません({detail})",
+        "reason_address": "{detail}。ボットは公開アドレスからしか取得しません",
+        "reason_redirect_scheme": "http(s) 以外の URL へリダイレクトされます",
+        "reason_network": "接続または読み込みができませんでした({detail})",
+        "reason_timeout": "{detail}秒以内に取得できませんでした",
+        "reason_too_large": "{detail} を超えています",
+        "reason_status": "サーバーの応答は {detail} でした",
+        "reason_content_type": "HTML ページでもフィードでもありません({detail})",
+        "reason_encoding": "読めない圧縮形式です({detail})",
+        "reason_redirects": "リダイレクトが{detail}回を超えました",
+        "reason_not_a_feed": "RSS / Atom フィードではありません({detail})",
+        "reason_is_feed": "ページではなくフィードです: /admin follow を使ってください",
+        "reason_no_text": "記事の本文が見つかりません({detail})",
+        "reason_internal": "ボット側のエラー",
     },
 }
 
@@ -172,4 +240,21 @@ def engine_problem(lang: str, error: CitebotError) -> str | None:
         return text(lang, "index_damaged")
     if isinstance(error, StoreUnavailable):
         return text(lang, "store_unavailable")
+    if isinstance(error, FetchError):
+        return fetch_problem(lang, error)
     return None
+
+
+def fetch_reason(lang: str, kind: str, detail: str) -> str:
+    """Why a URL was not fetched, in the reader's language (the error's kind and datum)."""
+    key = f"reason_{kind}"
+    if key not in TEXT["en"]:
+        return detail or kind
+    worded = text(lang, key, detail=detail)
+    return worded if detail else worded.replace(" ()", "").replace("()", "").strip()
+
+
+def fetch_problem(lang: str, error: FetchError) -> str:
+    """A FetchError in one line: a refusal (the safety rules) or a failure (the server's answer)."""
+    return text(lang, "fetch_refused" if error.refused else "fetch_failed", url=error.url,
+                reason=fetch_reason(lang, error.kind, error.detail))

@@ -78,10 +78,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_SHARE_LIMIT = 0.05
 
 
-def decode(data: bytes, path: str | PathLike[str]) -> str:
-    """Decode an article file's bytes to normalised text, or raise LoadError saying why not."""
+def decode(data: bytes, path: str | PathLike[str], charset: str | None = None) -> str:
+    """Decode an article file's bytes to normalised text, or raise LoadError saying why not.
+    `charset` is one declared outside the bytes (an HTTP Content-Type): weighed like a <meta> one."""
     where = str(path)
-    text = _decode_raw(data, where)
+    text = _decode_raw(data, where, charset)
     if _control_share(text) > _CONTROL_SHARE_LIMIT:
         raise LoadError(where, "binary file (too many control characters to be text)")
     return clean_text(text)
@@ -94,7 +95,7 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
 
 
-def _decode_raw(data: bytes, where: str) -> str:
+def _decode_raw(data: bytes, where: str, charset: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -111,7 +112,7 @@ def _decode_raw(data: bytes, where: str) -> str:
     nearly = _nearly_utf8(data)
     if nearly is not None:
         return nearly
-    declared = _declared_codec(data)
+    declared = (_codec(charset) if charset else None) or _declared_codec(data)
     # A declared single-byte Western charset decodes almost any bytes, so it must not
     # outrank the Japanese candidates; any other declaration is trusted first.
     if declared and declared not in _PERMISSIVE_CODECS:
@@ -164,7 +165,11 @@ def _declared_codec(data: bytes) -> str | None:
     match = _DECLARED_CHARSET.search(data[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "ignore").lower()
+    return _codec(match.group(1).decode("ascii", "ignore"))
+
+
+def _codec(name: str) -> str | None:
+    name = name.strip().lower()
     codec = _CHARSET_ALIASES.get(name, name)
     try:
         return codecs.lookup(codec).name

@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 
 
 def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Progress | None = None,
-           wait: float = 0.0, drop: Iterable[str] = ()) -> IngestReport:
+           wait: float = 0.0, drop: Iterable[str] = (), documents: Iterable[Document] = ()) -> IngestReport:
     """Add new and changed files, skip unchanged ones, and drop files gone from the folders given
-    (and the articles `drop` names)."""
+    (and the articles `drop` names). `documents` are articles loaded elsewhere (fetched pages), each
+    keyed by its `path` (a page's URL): a new one is added, a changed one replaces the old."""
     paths = [Path(p) for p in paths]
     report = IngestReport()
     files: list[Path] = []
@@ -53,6 +54,8 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
             if progress:
                 progress(str(path), i, len(files))
             _ingest_file(batch, path, known, report)
+        for doc in documents:
+            _ingest_document(batch, doc, known, report)
         batch.flush()
         if progress:
             progress("", len(files), len(files))
@@ -145,6 +148,21 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
         report.skipped.append((str(path), "no text to index"))
         return
     batch.add(_Pending(doc, digest, key, key in known, chunks, _embed_texts(doc, chunks)))
+
+
+def _ingest_document(batch: _Batch, doc: Document, known: dict[str, str], report: IngestReport) -> None:
+    digest = hashlib.sha256("\0".join(x or "" for x in (doc.title, doc.url, doc.published, doc.outlet, doc.text))
+                            .encode("utf-8")).hexdigest()
+    if known.get(doc.path) == digest:
+        report.unchanged.append(doc.path)
+        return
+    chunks = chunk_document(doc)
+    if not chunks:
+        report.skipped.append((doc.path, "no text to index"))
+        return
+    updated = doc.path in known
+    known[doc.path] = digest  # the same page twice in one ingest is indexed once
+    batch.add(_Pending(doc, digest, doc.path, updated, chunks, _embed_texts(doc, chunks)))
 
 
 def _first_line(exc: Exception) -> str:

@@ -46,10 +46,10 @@ class EngineProxy:
     def sources(self, libraries: Any = ("default",)) -> list[Any]:
         return self.listing if self.listing is not None else self.inner.sources(libraries)
 
-    def ingest(self, paths: list[Path], progress: Any = None, library: str = "default") -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Any = None, library: str = "default", documents: Any = ()) -> IngestReport:
         if self.ingest_gate is not None:
             assert self.ingest_gate.wait(10), "the test never released the ingest"
-        return self.inner.ingest(paths, progress, library)
+        return self.inner.ingest(paths, progress, library, documents=documents)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

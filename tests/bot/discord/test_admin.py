@@ -35,7 +35,8 @@ def test_admin_commands_are_registered_for_manage_server_only(env):
         (admin,) = [c for c in fake.commands[bot.config.guild_ids[0]] if c["name"] == "admin"]
         assert int(admin["default_member_permissions"]) == MANAGE_GUILD
         assert admin["contexts"] == [0]  # guild only
-        assert {o["name"] for o in admin["options"]} == {"ingest", "remove", "stats", "gaps", "forget"}
+        assert {o["name"] for o in admin["options"]} == {
+            "ingest", "remove", "stats", "gaps", "forget", "follow", "unfollow", "feeds"}
 
     env.run(scenario)
 
