@@ -2,7 +2,9 @@
 
 English stays the default (what the code declares); a member whose Discord is in Japanese sees the
 names and descriptions below. Each command, group or context menu is one entry, keyed by its
-qualified name (`"admin remove"`), so a new command needs one entry here and nothing else.
+qualified name (`"admin remove"`), so a new command needs one entry here and nothing else (a new
+option of a command: one pair in its entry). Texts that name another command use its Japanese name,
+as a Japanese Discord shows it.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ JA: dict[str, Ja] = {
               {"question": ("質問文", "質問(日本語または英語)")}),
     "cite": Ja("裏付け", "ある主張を裏付ける記事の箇所を探します。", {"claim": ("主張", "出典を探したい文")}),
     "sources": Ja("記事一覧", "回答に使う記事の一覧です。", {"page": ("ページ", "表示するページ(1ページ10件)")}),
-    "source": Ja("記事", "記事1件の詳細です。番号は /sources の順、タイトルで検索もできます。",
-                 {"n": ("番号", "/sources での記事の番号(タイトル・媒体・日付で検索できます)")}),
+    "source": Ja("記事", "記事1件の詳細です。番号は /記事一覧 の順、タイトルで検索もできます。",
+                 {"n": ("番号", "/記事一覧 での記事の番号(タイトル・媒体・日付で検索できます)")}),
     "help": Ja("ヘルプ", "citebot の使い方、コマンド、出典の示し方を表示します。"),
     "admin": Ja("管理", "記事ライブラリの管理(サーバー管理権限が必要)。"),
     "admin ingest": Ja("登録", "記事を追加・更新します: ファイル(.txt、.md、.html)またはページの URL。",
@@ -46,7 +48,7 @@ JA: dict[str, Ja] = {
     "admin follow": Ja("フォロー", "RSS / Atom フィードをフォローし、新しい記事を登録します。",
                        {"url": ("url", "フィードの http(s) URL")}),
     "admin unfollow": Ja("フォロー解除", "フィードのフォローをやめます(記事は残ります)。",
-                         {"url": ("url", "/admin feeds に表示されるフィードの URL")}),
+                         {"url": ("url", "/管理 フィード に表示されるフィードの URL")}),
     "admin feeds": Ja("フィード", "このサーバーがフォローしているフィードと前回の巡回結果。"),
     "Find sources": Ja("出典を探す"),
 }
