@@ -51,6 +51,8 @@ def test_member_without_manage_server_is_refused_politely(env):
             ("ingest", {"file": attachment}),
             ("remove", {"path_or_title": "Riverside Library reopens after two-year renovation"}),
             ("stats", {}),
+            ("gaps", {}),
+            ("forget", {"members": {"user": ADMIN_ID}}),
         ):
             (reply,) = await fake.replies(await fake.slash("admin", subcommand=subcommand, user=MEMBER_ID, **options))
             assert reply.message["flags"] & EPHEMERAL
