@@ -63,9 +63,14 @@ def complete(
     sources: Sequence[SourceInfo], typed: str, value: Callable[[int, SourceInfo], V | None], *, numbered: bool = False
 ) -> list[app_commands.Choice[V]]:
     """The best (at most 25) articles for `typed`, best first then in listing order; `value(n, source)`
-    (n counted from 1 in `sources`) is what the choice sends back, None to leave the article out."""
+    (n counted from 1 in `sources`) is what the choice sends back, None to leave the article out. With
+    `numbered`, a number typed lists the articles from that number on."""
+    first = int(typed) if numbered and typed.strip().isdecimal() and typed.strip().isascii() else 1
+    if first != 1:
+        typed = ""
     ranked = sorted(
-        ((score(s, typed), n, s) for n, s in enumerate(sources, start=1)), key=lambda item: (-item[0], item[1])
+        ((score(s, typed), n, s) for n, s in enumerate(sources, start=1)),
+        key=lambda item: (-item[0], item[1] < first, item[1]),
     )
     choices: list[app_commands.Choice[V]] = []
     for points, n, source in ranked:

@@ -43,12 +43,10 @@ class SourcesCog(commands.Cog):
 
     @source.autocomplete("n")
     async def source_titles(self, interaction: discord.Interaction[CitebotBot], current: str) -> list[app_commands.Choice[int]]:
-        """The articles of the server's libraries whose title, outlet or date match what was typed, sent as their number."""
-        typed = str(current)
-        if typed.strip().isdigit():
-            typed = ""  # a number typed is the number itself: offer the list from the top
+        """The articles of the server's libraries whose title, outlet or date match what was typed (or, for a number,
+        the articles from that number on), each sent as its number."""
         libraries = self.bot.config.libraries(interaction.guild_id)
-        return await complete_titles(self.bot.runner, libraries, typed, lambda n, source: n, numbered=True)
+        return await complete_titles(self.bot.runner, libraries, str(current), lambda n, source: n, numbered=True)
 
 
 async def setup(bot: CitebotBot) -> None:

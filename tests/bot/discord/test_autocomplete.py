@@ -39,13 +39,16 @@ def test_source_completes_titles_as_their_numbers(env):
 
 
 def test_source_completion_keeps_to_discord_limits(env):
-    """Sixty articles with 300-character titles: at most 25 choices, names cut to 100 characters with "…"."""
+    """Sixty articles with 300-character titles: at most 25 choices, names cut to 100 characters with "…";
+    a number typed lists the articles from that number on."""
     env.engine.listing = [source(f"Harbour news {i} " + "x" * 300, "Gazette", "2025-01-01") for i in range(60)]
 
     async def scenario(fake, bot):
         choices = within_limits(await fake.choices(await fake.autocomplete("source", "n", "harbour", option_type=4)))
         assert len(choices) == 25 and all("…" in c["name"] for c in choices)
         assert [c["value"] for c in choices] == list(range(1, 26))
+        numbered = await fake.choices(await fake.autocomplete("source", "n", "42", option_type=4))
+        assert [c["value"] for c in numbered][:3] == [42, 43, 44] and numbered[0]["name"].startswith("42. Harbour")
 
     env.run(scenario)
 
