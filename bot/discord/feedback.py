@@ -173,10 +173,10 @@ class FeedbackStore:
         since = _stamp(datetime.now(UTC) - timedelta(days=days))
         where, params = _in_guild(guild_id)
         with self._connect() as db:
-            declined = db.execute(f"SELECT question, NULL, asked_at FROM declined WHERE asked_at >= ?{where}",
+            declined = db.execute(f"SELECT question, NULL, asked_at FROM declined WHERE asked_at >= ? AND {where}",
                                   (since, *params)).fetchall()
             down = db.execute(f"SELECT question, answer, voted_at FROM votes WHERE vote = 'down' AND voted_at >= ?"
-                              f"{where}", (since, *params)).fetchall()
+                              f" AND {where}", (since, *params)).fetchall()
         return _tally(declined, limit), _tally(down, limit)
 
     def daily(self, guild_id: int | None, days: int = 30, now: datetime | None = None) -> list[Day]:
@@ -186,9 +186,9 @@ class FeedbackStore:
         since = first.isoformat()
         where, params = _in_guild(guild_id)
         with self._connect() as db:
-            asked = db.execute(f"SELECT created_at FROM answers WHERE created_at >= ?{where}", (since, *params))
+            asked = db.execute(f"SELECT created_at FROM answers WHERE created_at >= ? AND {where}", (since, *params))
             asked_days = [row[0][:10] for row in asked.fetchall()]
-            declined = db.execute(f"SELECT asked_at FROM declined WHERE asked_at >= ?{where}", (since, *params))
+            declined = db.execute(f"SELECT asked_at FROM declined WHERE asked_at >= ? AND {where}", (since, *params))
             declined_days = [row[0][:10] for row in declined.fetchall()]
         result = []
         for offset in range(days):
@@ -204,12 +204,14 @@ class FeedbackStore:
             ).fetchall()
         return [Vote(*row) for row in rows]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, guild_id: int | None = None) -> dict[str, int]:
+        """Answers and votes kept, in server `guild_id` (None: in every server and DM)."""
+        where, params = _in_guild(guild_id)
         with self._connect() as db:
-            answers = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            answers = db.execute(f"SELECT COUNT(*) FROM answers WHERE {where}", params).fetchone()[0]
             up, down = db.execute(
                 "SELECT COALESCE(SUM(CASE WHEN vote = 'up' THEN 1 ELSE 0 END), 0),"
-                " COALESCE(SUM(CASE WHEN vote = 'down' THEN 1 ELSE 0 END), 0) FROM votes"
+                f" COALESCE(SUM(CASE WHEN vote = 'down' THEN 1 ELSE 0 END), 0) FROM votes WHERE {where}", params
             ).fetchone()
         return {"answers": answers, "votes_up": up, "votes_down": down}
 
@@ -245,8 +247,8 @@ class _Db:
 
 
 def _in_guild(guild_id: int | None) -> tuple[str, tuple]:
-    """The SQL condition (and its parameter) for one server's rows; none for every server's."""
-    return ("", ()) if guild_id is None else (" AND guild_id = ?", (guild_id,))
+    """The SQL condition (and its parameters) for one server's rows; for every server's, one always true."""
+    return ("1 = 1", ()) if guild_id is None else ("guild_id = ?", (guild_id,))
 
 
 def _tally(rows: Sequence[tuple[str, str | None, str]], limit: int) -> list[Gap]:

@@ -108,7 +108,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         stats = await self.bot.runner.stats(self.bot.config.libraries(interaction.guild_id))
-        feedback = await asyncio.to_thread(self.bot.feedback.counts)
+        feedback = await asyncio.to_thread(self.bot.feedback.counts, interaction.guild_id)  # this server's only
         days = await asyncio.to_thread(self.bot.feedback.daily, interaction.guild_id, CHART_DAYS)
         chart = await asyncio.to_thread(questions_chart, days)
         embed = render.render_stats({**stats, **feedback})

@@ -72,13 +72,15 @@ def gap_store(target):
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_gaps_forget_and_purge_on_both_stores(backend, tmp_path, request):
-    """Both stores count a server's declined questions and 👎 answers, forget one member's votes in one server,
+    """Both stores count a server's declined questions, 👎 answers, answers and votes, forget one member's votes in one server,
     and purge rows older than the retention period (tested with old timestamps) while keeping newer ones."""
     target = tmp_path / "feedback.sqlite" if backend == "sqlite" else fresh_database(request.getfixturevalue("database_url"))
     store = gap_store(target)
     declined, down = store.gaps(1, 30)
     assert [(g.question.casefold(), g.count) for g in declined] == [("zoo hours?", 2)]
     assert [(g.question, g.count, g.answer) for g in down] == [("When do doors open?", 2, "Doors open at nine. [1]")]
+    assert store.counts(1) == {"answers": 3, "votes_up": 0, "votes_down": 2}
+    assert store.counts(2) == {"answers": 1, "votes_up": 0, "votes_down": 0} and store.counts()["answers"] == 4
     assert [g.question for g in store.gaps(2, 30)[0]] == ["Ferry?"]
     assert store.forget_user(11, guild_id=2) == 0 and store.forget_user(11, guild_id=1) == 1
     assert [(g.count) for g in store.gaps(1, 30)[1]] == [1]
