@@ -1,4 +1,4 @@
-"""The `citebot` command: ingest, ask, cite, sources, remove, follow, unfollow, feeds, eval, serve."""
+"""The `citebot` command: ingest, ask, cite, sources, remove, follow, unfollow, feeds, eval, serve, gaps."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from pathlib import Path
 
 # Heavy modules (numpy, faiss, the model) are imported inside the commands that need
 # them, so `citebot --help` answers at once.
-from .commands import cmd_ask, cmd_cite, cmd_eval, cmd_ingest, cmd_remove, cmd_serve, cmd_sources
+from .commands import cmd_ask, cmd_cite, cmd_eval, cmd_gaps, cmd_ingest, cmd_remove, cmd_serve, cmd_sources
 from .feeds import cmd_feeds, cmd_follow, cmd_unfollow
 from .output import log_path
 
@@ -170,6 +170,14 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)",
                         description="Run the Discord bot over the index (settings: DISCORD_* and CITEBOT_* in .env).")
     sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("gaps", help="questions the bot declined and answers voted down, across all servers",
+                        description="What the articles are missing: the questions the Discord bot declined and "
+                                    "the answers voted 👎, most frequent first (read from the bot's feedback store).")
+    sp.add_argument("--days", type=_positive, default=30, metavar="N", help="how many days back to look (default 30)")
+    sp.add_argument("--limit", type=_positive, default=20, metavar="N", help="how many of each at most (default 20)")
+    json_opt(sp)
+    sp.set_defaults(func=cmd_gaps)
     return p
 
 

@@ -197,6 +197,29 @@ def _corpus_key(corpus: Path) -> str:
     return hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
 
 
+def cmd_gaps(args) -> int:
+    """The coverage gaps the bot recorded, across every server: declined questions and down-voted answers."""
+    from bot.discord.feedback import FeedbackStore
+    from bot.discord.settings import BotConfig
+
+    from .output import format_gaps
+
+    config = BotConfig.from_env(args.values, env_file=None)
+    store = FeedbackStore(config.feedback_target)
+    if store.path is not None and not store.path.exists():
+        print(f"No feedback yet: {store.path} does not exist (citebot serve creates it).", file=sys.stderr)
+        declined, down = [], []
+    else:
+        store.init()  # a store from before the gaps were recorded gains their table
+        declined, down = store.gaps(None, args.days, limit=args.limit)
+    if args.json:
+        print(json.dumps({"days": args.days, "declined": [g.__dict__ for g in declined],
+                          "down_voted": [g.__dict__ for g in down]}, ensure_ascii=False))
+    else:
+        print(format_gaps(declined, down, args.days))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from bot.discord.settings import BotConfig
     from bot.discord.serve import serve

@@ -69,6 +69,17 @@ def format_answer(answer) -> str:
     return "\n\n".join([head, "\n".join(cited)] + (["Related:\n" + "\n".join(related)] if related else []))
 
 
+def format_gaps(declined, down, days: int) -> str:
+    """Declined questions and down-voted answers, most frequent first, each with its count and last date."""
+    lines = [f"Declined questions, last {days} days (all servers):"]
+    lines += [f"  {g.count:3}x  {g.question}  (last {g.last[:10]})" for g in declined] or ["  none"]
+    lines.append("Answers voted down:")
+    for g in down:
+        answer = " ".join(g.answer.split()) if g.answer else ""
+        lines += [f"  {g.count:3}x  {g.question}  (last {g.last[:10]})", f"        -> {answer[:300]}"]
+    if not down:
+        lines.append("  none")
+    return "\n".join(lines)
 def print_poll(report) -> None:
     """One feed's poll, in a line or a few (the ingest summary when it indexed anything)."""
     import time

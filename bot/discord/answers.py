@@ -48,7 +48,7 @@ async def answer_question(bot: CitebotBot, question: str, user_id: int, guild_id
         return [Post(render.Reply(strings.refusal(detect_lang(question), exc)))]
     answer_id = secrets.token_hex(8)
     shown = render.shown_citations(answer)
-    await asyncio.to_thread(bot.feedback.save_answer, answer_id, answer, shown, user_id)
+    await asyncio.to_thread(bot.feedback.save_answer, answer_id, answer, shown, user_id, guild_id)
     replies = render.render_answer(answer)
     view = answer_view(answer_id, answer.lang, with_passages=bool(shown))
     # The buttons go under the last message, where the reader finishes.

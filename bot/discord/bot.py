@@ -16,6 +16,7 @@ from discord.http import Route
 from .settings import BotConfig
 from .cooldown import UserCooldowns
 from .feedback import FeedbackStore
+from .localization import CitebotTranslator
 from .feeds import FeedScheduler
 from .replies import NO_MENTIONS, reply_to_error
 from .runner import EngineLike, EngineRunner
@@ -24,7 +25,9 @@ from .views import DYNAMIC_ITEMS
 log = logging.getLogger(__name__)
 
 # One cog per feature, each a discord.py extension with its own `setup(bot)`.
-INITIAL_EXTENSIONS = tuple(f"bot.discord.cogs.{name}" for name in ("ask", "cite", "sources", "admin", "mention"))
+INITIAL_EXTENSIONS = tuple(
+    f"bot.discord.cogs.{name}" for name in ("ask", "cite", "sources", "admin", "mention", "help", "retention")
+)
 
 
 def configure_endpoints(api_base: str, gateway_url: str) -> None:
@@ -74,6 +77,8 @@ class CitebotBot(commands.AutoShardedBot):
         for extension in INITIAL_EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        # Japanese names and descriptions go out with the commands: the translator is needed at sync.
+        await self.tree.set_translator(CitebotTranslator())
         await self.sync_commands()
         self.feeds.start()
 

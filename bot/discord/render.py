@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from .strings import text
+from .feedback import Gap
 
 from index.answer.confidence import is_unsure
 from index.types import SourceInfo
@@ -273,7 +274,8 @@ def render_source(source: SourceInfo, lang: str) -> discord.Embed:
         ("field_published", source.published),
         ("field_passages", str(source.passages)),
         ("field_lang", source.lang),
-        ("field_file", source.path),
+        # Never a folder of the server's disk: the file name only, and only when there is no URL to name it.
+        ("field_file", None if source.url else file_name(source.path)),
     )
     for key, value in fields:
         if value:
@@ -284,11 +286,34 @@ def render_source(source: SourceInfo, lang: str) -> discord.Embed:
 # --- admin ------------------------------------------------------------------------------------
 
 
+# Stats that name places on the server's disk: Discord never sees them.
+PRIVATE_STATS = frozenset({"index_dir"})
+
+
 def render_stats(stats: Mapping[str, object], title: str = "citebot") -> discord.Embed:
-    """Every stat as a field (up to 25); 25 fields of 40 + 180 chars stay under the 6000 per message."""
+    """Every stat but the server's folders as a field (up to 25), a model folder by its name only; 25 fields
+    of 40 + 180 chars stay under the 6000 per message."""
     embed = discord.Embed(title=title, colour=COLOUR)
-    for key, value in list(stats.items())[:FIELDS_LIMIT]:
+    shown = {k: file_name(str(v)) if k == "model" else v for k, v in stats.items() if k not in PRIVATE_STATS}
+    for key, value in list(shown.items())[:FIELDS_LIMIT]:
         embed.add_field(name=clip(str(key), 40), value=clip(str(value) or "—", 180))
+    return embed
+
+
+def render_gaps(declined: Sequence[Gap], down: Sequence[Gap], days: int, lang: str) -> discord.Embed:
+    """The declined questions and the down-voted answers, each with how often and when last, as far as they fit."""
+    embed = discord.Embed(title=text(lang, "gaps_title", days=days), colour=COLOUR)
+    for key, gaps in (("gaps_declined", declined), ("gaps_down", down)):
+        lines: list[str] = []
+        for gap in gaps:
+            head = "• " + discord.utils.escape_markdown(clip(gap.question, 200))
+            if gap.answer:
+                head += "\n  → " + discord.utils.escape_markdown(clip(" ".join(gap.answer.split()), 150))
+            line = f"{head} ({text(lang, 'gaps_times', count=gap.count, last=gap.last[:10])})"
+            if len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
+                break
+            lines.append(line)
+        embed.add_field(name=text(lang, key), value="\n".join(lines) or text(lang, "gaps_none"), inline=False)
     return embed
 
 
@@ -301,13 +326,24 @@ def render_ingest_report(report: IngestReport) -> str:
         ("Removed", report.removed),
     ):
         if paths:
-            lines.append(f"{label}: " + ", ".join(_file_name(p) for p in paths))
-    lines.extend(f"Skipped {_file_name(path)}: {reason}" for path, reason in report.skipped)
+            lines.append(f"{label}: " + ", ".join(file_name(p) for p in paths))
+    lines.extend(f"Skipped {file_name(path)}: {_without_folders(reason, path)}" for path, reason in report.skipped)
     lines.append(f"Passages written: {report.passages}")
     return clip("\n".join(lines), CONTENT_LIMIT)
 
 
-def _file_name(path: str) -> str:
+def _without_folders(reason: str, path: str) -> str:
+    """A skip reason (an exception's first line may quote the path) with the file's folder left out."""
+    if "://" in path:
+        return reason  # a fetched page: its URL is no secret of the server
+    posix = path.replace("\\", "/")
+    folder = posix.rsplit("/", 1)[0] if "/" in posix else ""
+    reason = reason.replace(path, file_name(path))
+    return reason.replace(folder, "…") if folder else reason
+
+
+def file_name(path: str) -> str:
+    """The last part of a path, which is all Discord may see of it; a fetched page's URL whole."""
     if "://" in path:
         return path  # a fetched page: its URL says what it is
     return path.replace("\\", "/").rsplit("/", 1)[-1]

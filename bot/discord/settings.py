@@ -44,6 +44,7 @@ class BotConfig:
     # A shared PostgreSQL for feedback instead of the file: several bot processes, one store.
     database_url: Secret | None = None
     cooldown_seconds: float = 5.0  # per user, between engine queries; 0 turns it off
+    feedback_days: int = 90  # answers, votes and declined questions older than this are deleted
     engine: EngineSettings = field(default_factory=EngineSettings)
     # The library every server reads besides its own (and the only one a DM reads); None: none.
     shared_library: str | None = DEFAULT_LIBRARY
@@ -109,6 +110,7 @@ class BotConfig:
             index_dir=index.index_dir,
             feedback_db=feedback_db,
             cooldown_seconds=number(values, "CITEBOT_COOLDOWN_SECONDS", float, 5.0, minimum=0),
+            feedback_days=number(values, "CITEBOT_FEEDBACK_DAYS", int, 90, minimum=1),
             engine=index.engine,
             fetch=index.fetch,
             shared_library=check_library(shared, "CITEBOT_SHARED_LIBRARY") if (shared := values.get(

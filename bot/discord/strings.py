@@ -50,6 +50,29 @@ TEXT: dict[str, dict[str, str]] = {
         "index_read_only": "The library is read-only on this server: articles cannot be added or removed.",
         "store_unavailable": "The library's database is not answering right now; the operator has been told. "
                              "Please try again in a minute.",
+        "admin_forgot": "Removed {count} vote(s) by {user} in this server.",
+        "gaps_title": "Coverage gaps, last {days} days",
+        "gaps_declined": "Declined questions (most frequent first)",
+        "gaps_down": "Answers voted 👎",
+        "gaps_none": "None.",
+        "gaps_times": "×{count}, last {last}",
+        "help": (
+            "**citebot** answers questions about this server's news articles (mostly Japanese, some "
+            "English). Every sentence of an answer is a sentence quoted from an article and marked `[n]`; "
+            "source `n` names the article, its section, outlet and date, with a link to check it.\n"
+            "When the articles don't answer a question, citebot says so and shows the closest passages "
+            "instead of guessing; an answer it is unsure of is marked as such.\n\n"
+            "**Commands**\n"
+            "`/ask question:` a cited answer; *Show passages* shows the quoted text to you only; 👍/👎 tell "
+            "the admins how it did.\n"
+            "`/cite claim:` the passages that support (or only relate to) a statement.\n"
+            "Message menu → Apps → **Find sources**: the same for someone's message, shown to you only.\n"
+            "`/sources`, `/source n:` the articles citebot reads (type a title to search).\n"
+            "Mention @citebot with a question: answered in a thread.\n"
+            "`/admin …` (Manage Server): add or remove articles, pages and feeds, statistics, unanswered questions.\n\n"
+            "Kept for {days} days: questions, answers and 👍/👎 with the server (and your user id for "
+            "questions and votes), so buttons keep working and admins see what is missing."
+        ),
         "admin_ingest_what": "Attach an article file, or give the url: of a page (one of the two).",
         "fetch_failed": "Could not use {url}: {reason}",
         "fetch_refused": "Refused to fetch {url}: {reason}",
@@ -110,8 +133,8 @@ TEXT: dict[str, dict[str, str]] = {
         "unsure": "自信がありません: 質問に答えていない可能性があります。引用箇所をご確認ください。",
         "sources_empty": "まだ記事が登録されていません。",
         "sources_title": "登録済みの記事",
-        "sources_footer": "{page}/{pages}ページ · 全{count}件 · 詳細は /source n",
-        "source_missing": "{n}番の記事はありません。/sources には{count}件あります。",
+        "sources_footer": "{page}/{pages}ページ · 全{count}件 · 詳細は /記事 番号",
+        "source_missing": "{n}番の記事はありません。/記事一覧 には{count}件あります。",
         "field_url": "URL",
         "field_outlet": "媒体",
         "field_published": "公開日",
@@ -128,6 +151,27 @@ TEXT: dict[str, dict[str, str]] = {
         "index_damaged": "ライブラリの索引の一部が壊れています。管理者に通知しました。しばらくしてからお試しください。",
         "index_read_only": "このサーバーのライブラリは読み取り専用のため、記事の追加や削除はできません。",
         "store_unavailable": "ライブラリのデータベースが応答していません。管理者に通知しました。1分ほどしてからもう一度お試しください。",
+        "admin_forgot": "このサーバーでの {user} の投票 {count} 件を削除しました。",
+        "gaps_title": "答えられなかった質問(直近{days}日)",
+        "gaps_declined": "答えられなかった質問(多い順)",
+        "gaps_down": "👎の付いた回答",
+        "gaps_none": "ありません。",
+        "gaps_times": "{count}回、最終 {last}",
+        "help": (
+            "**citebot** はこのサーバーのニュース記事(主に日本語、一部英語)についての質問に答えます。"
+            "答えの各文は記事からそのまま引用した文で、`[n]` が付きます。出典 `n` には記事名・見出し・媒体・"
+            "日付と、確認できるリンクが示されます。\n"
+            "記事に答えがないときは推測せずにそう伝え、内容の近い箇所を示します。自信のない答えにはその旨を表示します。\n\n"
+            "**コマンド**\n"
+            "`/質問 質問文:`(/ask)出典付きの答え。「引用箇所を表示」はあなたにだけ引用文を表示、👍/👎 は管理者への評価です。\n"
+            "`/裏付け 主張:`(/cite)ある主張を裏付ける(または関連する)箇所。\n"
+            "メッセージのメニュー → アプリ → **出典を探す**: 他の人のメッセージについて同じことを、あなたにだけ表示。\n"
+            "`/記事一覧`(/sources)、`/記事 番号:`(/source)citebot が読む記事の一覧と詳細(タイトルで検索できます)。\n"
+            "@citebot をメンションして質問: スレッドで答えます。\n"
+            "`/管理 …`(/admin、サーバー管理権限): 記事・ページ・フィードの追加と削除、統計、答えられなかった質問。\n\n"
+            "保存期間は{days}日: 質問・答え・👍/👎 をサーバーID(質問と投票にはユーザーIDも)とともに保存します。"
+            "ボタンを使い続けられるように、また管理者が足りない記事を知るためです。"
+        ),
         "admin_ingest_what": "記事ファイルを添付するか、ページの url: を指定してください(どちらか一方)。",
         "fetch_failed": "{url} を使えませんでした: {reason}",
         "fetch_refused": "{url} の取得を拒否しました: {reason}",
@@ -140,7 +184,7 @@ TEXT: dict[str, dict[str, str]] = {
         "poll_not_modified": "前回の巡回から更新はありません。何も取得していません。",
         "poll_failed": "巡回に失敗しました(取り込み済みの記事は残ります): {reason}",
         "poll_skipped": "{where} を飛ばしました: {reason}",
-        "feeds_empty": "このサーバーはまだフィードをフォローしていません: /admin follow url:",
+        "feeds_empty": "このサーバーはまだフィードをフォローしていません: /管理 フォロー url:",
         "feeds_title": "フォロー中のフィード",
         "feeds_line": "{n}. {title}\n{url}\n記事{articles}件 · 前回の巡回 {polled} · 次回 {next} · {status}",
         "feed_ok": "正常",
@@ -159,7 +203,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_encoding": "読めない圧縮形式です({detail})",
         "reason_redirects": "リダイレクトが{detail}回を超えました",
         "reason_not_a_feed": "RSS / Atom フィードではありません({detail})",
-        "reason_is_feed": "ページではなくフィードです: /admin follow を使ってください",
+        "reason_is_feed": "ページではなくフィードです: /管理 フォロー を使ってください",
         "reason_no_text": "記事の本文が見つかりません({detail})",
         "reason_internal": "ボット側のエラー",
     },

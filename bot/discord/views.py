@@ -79,7 +79,9 @@ class VoteButton(
 
     async def _record(self, interaction: discord.Interaction[CitebotBot]) -> None:
         store = interaction.client.feedback
-        stored = await asyncio.to_thread(store.record_vote, self.answer_id, interaction.user.id, self.vote)
+        stored = await asyncio.to_thread(
+            store.record_vote, self.answer_id, interaction.user.id, self.vote, interaction.guild_id
+        )
         lang = stored.lang if stored else strings.locale_lang(interaction.locale)
         await send_ephemeral(interaction, strings.text(lang, "thanks" if stored else "answer_gone"))
 

@@ -1,8 +1,9 @@
-"""/admin ingest|remove|stats|follow|unfollow|feeds, for members with Manage Server."""
+"""/admin ingest|remove|stats|gaps|forget|follow|unfollow|feeds, for members with Manage Server."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from pathlib import Path
@@ -17,6 +18,8 @@ from index.web.fetch import Fetcher
 from index.web.pages import fetch_page
 
 from .. import render, strings
+from ..chart import CHART_FILE, questions_chart
+from ..completion import complete_titles, removal_value
 from ..replies import NO_MENTIONS, send_ephemeral
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ log = logging.getLogger(__name__)
 
 INGESTIBLE = (".txt", ".md", ".html")
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+CHART_DAYS = 30
 
 
 # default_permissions only hides the group in Discord's UI (and server admins can change it);
@@ -80,7 +84,7 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
         lang, library = await self._start(interaction)
         matches = await self.bot.runner.find(path_or_title, library)
         if len(matches) != 1:
-            listed = "\n".join(f"- {s.title} ({s.path})" for s in matches[:10])
+            listed = "\n".join(f"- {s.title} ({render.file_name(s.path)})" for s in matches[:10])
             key = "admin_ambiguous" if matches else "admin_no_match"
             await self._say(interaction, strings.text(lang, key, listed=listed, wanted=path_or_title))
             return
@@ -90,16 +94,46 @@ class AdminCog(commands.GroupCog, group_name="admin", group_description="Manage 
             await asyncio.to_thread(self._forget_upload, Path(target.path))
             log.info("user %s removed %s", interaction.user.id, target.path)
         key = "admin_removed" if removed else "admin_not_indexed"
-        await self._say(interaction, strings.text(lang, key, title=target.title, path=target.path))
+        await self._say(interaction, strings.text(lang, key, title=target.title, path=render.file_name(target.path)))
 
-    @app_commands.command(name="stats", description="Index and feedback statistics.")
+    @remove.autocomplete("path_or_title")
+    async def remove_titles(self, interaction: discord.Interaction[CitebotBot], current: str) -> list[app_commands.Choice[str]]:
+        """The server's own articles (never the shared library's) matching what the admin typed."""
+        library = self.bot.config.own_library(interaction.guild_id)
+        if library is None or not interaction.permissions.manage_guild:
+            return []
+        return await complete_titles(self.bot.runner, (library,), current, removal_value)
+
+    @app_commands.command(name="stats", description="Index and feedback statistics, and a chart of the last 30 days.")
     async def stats(self, interaction: discord.Interaction[CitebotBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         stats = await self.bot.runner.stats(self.bot.config.libraries(interaction.guild_id))
-        feedback = await asyncio.to_thread(self.bot.feedback.counts)
+        feedback = await asyncio.to_thread(self.bot.feedback.counts, interaction.guild_id)  # this server's only
+        days = await asyncio.to_thread(self.bot.feedback.daily, interaction.guild_id, CHART_DAYS)
+        chart = await asyncio.to_thread(questions_chart, days)
+        embed = render.render_stats({**stats, **feedback})
+        embed.set_image(url=f"attachment://{CHART_FILE}")
         await interaction.followup.send(
-            embed=render.render_stats({**stats, **feedback}), ephemeral=True, allowed_mentions=NO_MENTIONS
+            embed=embed, file=discord.File(io.BytesIO(chart), CHART_FILE), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+
+    @app_commands.command(name="gaps", description="Questions this server's articles could not answer, and answers voted 👎.")
+    @app_commands.describe(days="How many days back to look (default 30)")
+    async def gaps(self, interaction: discord.Interaction[CitebotBot], days: app_commands.Range[int, 1, 3650] = 30) -> None:
+        lang, _ = await self._start(interaction)
+        declined, down = await asyncio.to_thread(self.bot.feedback.gaps, interaction.guild_id, days)
+        await interaction.followup.send(
+            embed=render.render_gaps(declined, down, days, lang), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="forget", description="Delete a member's 👍/👎 votes in this server.")
+    @app_commands.describe(user="The member whose votes to delete")
+    async def forget(self, interaction: discord.Interaction[CitebotBot], user: discord.User) -> None:
+        lang, _ = await self._start(interaction)
+        count = await asyncio.to_thread(self.bot.feedback.forget_user, user.id, interaction.guild_id)
+        log.info("user %s had the votes of user %s in guild %s deleted (%d)",
+                 interaction.user.id, user.id, interaction.guild_id, count)
+        await self._say(interaction, strings.text(lang, "admin_forgot", count=count, user=user.mention))
 
     async def _ingest_url(self, interaction: discord.Interaction[CitebotBot], url: str) -> None:
         lang, library = await self._start(interaction)

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from .. import render, strings
+from ..completion import complete_titles
 from ..replies import NO_MENTIONS
 from ..views import sources_message
 
@@ -28,7 +29,7 @@ class SourcesCog(commands.Cog):
         await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="source", description="Show one article's details, by its number in /sources.")
-    @app_commands.describe(n="The article's number in /sources")
+    @app_commands.describe(n="The article's number in /sources (or type a title, outlet or date to search)")
     async def source(self, interaction: discord.Interaction[CitebotBot], n: app_commands.Range[int, 1]) -> None:
         await interaction.response.defer(thinking=True)
         lang = strings.locale_lang(interaction.locale)
@@ -39,6 +40,13 @@ class SourcesCog(commands.Cog):
             )
             return
         await interaction.followup.send(embed=render.render_source(ordered[n - 1], lang), allowed_mentions=NO_MENTIONS)
+
+    @source.autocomplete("n")
+    async def source_titles(self, interaction: discord.Interaction[CitebotBot], current: str) -> list[app_commands.Choice[int]]:
+        """The articles of the server's libraries whose title, outlet or date match what was typed (or, for a number,
+        the articles from that number on), each sent as its number."""
+        libraries = self.bot.config.libraries(interaction.guild_id)
+        return await complete_titles(self.bot.runner, libraries, str(current), lambda n, source: n, numbered=True)
 
 
 async def setup(bot: CitebotBot) -> None:

@@ -13,7 +13,8 @@ from index.types import Answer, AnswerSentence, Citation, IngestReport
 
 
 class EngineProxy:
-    """Wraps a catalog of libraries (index.catalog.Catalog); tests set `delay` (seconds of blocking per ask), `fail`, `answer`, `citations` or `listing`."""
+    """Wraps a catalog of libraries (index.catalog.Catalog); tests set `delay` (seconds of blocking per ask), `fail`,
+    `answer`, `declines` (questions containing one of these words are declined), `citations` or `listing`."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
@@ -22,6 +23,7 @@ class EngineProxy:
         self.answer: Answer | None = None
         self.citations: list[Citation] | None = None
         self.listing: list[SourceInfo] | None = None
+        self.declines: tuple[str, ...] = ()
         self.ingest_gate: threading.Event | None = None  # when set up, ingest blocks until it is set
         self.asked: list[str] = []
         self.claims: list[str] = []
@@ -33,6 +35,8 @@ class EngineProxy:
         if self.fail is not None:
             raise self.fail
         self.libraries.append(tuple(libraries))
+        if any(word in question.lower() for word in self.declines):
+            return Answer(question, (), (), True, "en", "The articles don't cover this.")
         return self.answer if self.answer is not None else self.inner.ask(question, k, libraries)
 
     def cite(self, claim: str, k: int = 5, libraries: Any = ("default",)) -> list[Citation]:

@@ -35,7 +35,8 @@ MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | USE_APP_COMMANDS
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 
 # Interaction callback types (https://discord.com/developers/docs/interactions/receiving-and-responding)
-CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 6, 7, 8
+APPLICATION_COMMAND_AUTOCOMPLETE = 4  # the interaction type of a user typing into an option with autocomplete
 EPHEMERAL = 64
 
 
@@ -45,6 +46,7 @@ class Request:
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
     json: Any
+    files: tuple[bytes, ...] = ()  # the files a multipart request uploaded, in order
 
     @property
     def sends_message(self) -> bool:
@@ -325,14 +327,20 @@ class FakeDiscord:
         subcommand: str | None = None,
         resolved: dict | None = None,
         guild: int = GUILD_ID,
+        members: dict[str, int] | None = None,
         **options: Any,
     ) -> InteractionHandle:
-        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict),
-        in `guild` (another id: a server the bot's cache has never seen, as after a restart)."""
+        """A user runs /name (or /name subcommand) with `options` (an attachment option: add_attachment's dict;
+        a user option: in `members`, option name -> user id), in `guild` (another id: a server the bot's cache
+        has never seen, as after a restart)."""
         opts = [
             {"name": k, "type": _option_type(v), "value": v["id"] if isinstance(v, dict) else v}
             for k, v in options.items()
         ]
+        for option, user_id in (members or {}).items():
+            opts.append({"name": option, "type": 6, "value": str(user_id)})
+            users = {**(resolved or {}).get("users", {}), str(user_id): USERS[user_id]}
+            resolved = {**(resolved or {}), "users": users}
         attachments = {v["id"]: v for v in options.values() if isinstance(v, dict)}
         if attachments:
             resolved = {**(resolved or {}), "attachments": attachments}
@@ -342,6 +350,36 @@ class FakeDiscord:
         if resolved:
             data["resolved"] = resolved
         return await self._interact(2, data, user, locale, guild=guild)
+
+    async def autocomplete(
+        self,
+        name: str,
+        option: str,
+        typed: str,
+        *,
+        subcommand: str | None = None,
+        option_type: int = 3,
+        user: int = MEMBER_ID,
+        locale: str = "en-US",
+        guild: int = GUILD_ID,
+    ) -> InteractionHandle:
+        """A user types `typed` into option `option` (of type `option_type`; Discord sends the typed text
+        unvalidated, a string even for an integer option) of /name (or /name subcommand)."""
+        opts = [{"name": option, "type": option_type, "value": typed, "focused": True}]
+        if subcommand:
+            opts = [{"name": subcommand, "type": 1, "options": opts}]
+        data = {**self._command_ref(name), "type": 1, "options": opts}
+        return await self._interact(APPLICATION_COMMAND_AUTOCOMPLETE, data, user, locale, guild=guild)
+
+    async def choices(self, handle: InteractionHandle, timeout: float = 10.0) -> list[dict]:
+        """The choices of the bot's autocomplete answer to `handle` (an interaction callback of type 8)."""
+
+        def answered() -> list[Request]:
+            return [r for r in self.for_interaction(handle) if r.path.endswith("/callback")]
+
+        (callback,) = await self.wait_for(answered, timeout, f"the autocomplete answer to {handle.id}")
+        assert callback.json["type"] == AUTOCOMPLETE_RESULT, callback.json
+        return callback.json["data"]["choices"]
 
     async def message_command(self, name: str, target: dict, *, user: int = MEMBER_ID) -> InteractionHandle:
         """A user picks `name` from a message's Apps menu."""
@@ -462,8 +500,8 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await _body(request)
-        recorded = Request(request.method, path, dict(request.query), body)
+        body, files = await _body(request)
+        recorded = Request(request.method, path, dict(request.query), body, files)
         self.requests.append(recorded)
         if request.headers.get("Authorization") != f"Bot {TOKEN}" and not path.startswith(
             ("/webhooks/", "/interactions/")
@@ -632,15 +670,19 @@ def _option_type(value: Any) -> int:
     return 3
 
 
-async def _body(request: web.Request) -> Any:
+async def _body(request: web.Request) -> tuple[Any, tuple[bytes, ...]]:
+    """The request's JSON (a multipart request's `payload_json`) and the files it uploads."""
     if request.content_type.startswith("multipart/"):
+        payload, files = {}, []
         reader = await request.multipart()
         async for part in reader:
             if part.name == "payload_json":  # type: ignore[union-attr]
-                return json.loads(await part.text())  # type: ignore[union-attr]
-        return {}
+                payload = json.loads(await part.text())  # type: ignore[union-attr]
+            else:
+                files.append(bytes(await part.read()))  # type: ignore[union-attr]
+        return payload, tuple(files)
     raw = await request.read()
-    return json.loads(raw) if raw else {}
+    return (json.loads(raw) if raw else {}), ()
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:

@@ -35,7 +35,8 @@ def test_admin_commands_are_registered_for_manage_server_only(env):
         (admin,) = [c for c in fake.commands[bot.config.guild_ids[0]] if c["name"] == "admin"]
         assert int(admin["default_member_permissions"]) == MANAGE_GUILD
         assert admin["contexts"] == [0]  # guild only
-        assert {o["name"] for o in admin["options"]} == {"ingest", "remove", "stats", "follow", "unfollow", "feeds"}
+        assert {o["name"] for o in admin["options"]} == {
+            "ingest", "remove", "stats", "gaps", "forget", "follow", "unfollow", "feeds"}
 
     env.run(scenario)
 
@@ -50,6 +51,8 @@ def test_member_without_manage_server_is_refused_politely(env):
             ("ingest", {"file": attachment}),
             ("remove", {"path_or_title": "Riverside Library reopens after two-year renovation"}),
             ("stats", {}),
+            ("gaps", {}),
+            ("forget", {"members": {"user": ADMIN_ID}}),
         ):
             (reply,) = await fake.replies(await fake.slash("admin", subcommand=subcommand, user=MEMBER_ID, **options))
             assert reply.message["flags"] & EPHEMERAL
@@ -110,7 +113,8 @@ def test_ingest_runs_off_the_event_loop_and_answers_keep_flowing(env):
 
 
 def test_remove_by_title_drops_article_and_its_uploaded_file(env):
-    """/admin remove with an article's title removes it from the index and deletes the uploaded copy."""
+    """/admin remove with an article's title removes it from the index and deletes the uploaded copy, naming
+    its file but not the server's folder."""
 
     async def scenario(fake, bot):
         attachment = fake.add_attachment("lighthouse.md", NEW_ARTICLE)
@@ -120,7 +124,7 @@ def test_remove_by_title_drops_article_and_its_uploaded_file(env):
                 "admin", subcommand="remove", user=ADMIN_ID, path_or_title="harbour lighthouse gets a new lamp"
             )
         )
-        assert reply.message["content"].startswith("Removed Harbour lighthouse gets a new lamp")
+        assert reply.message["content"] == "Removed Harbour lighthouse gets a new lamp (lighthouse.md)."
 
     env.run(scenario)
     assert "Harbour lighthouse gets a new lamp" not in listed_titles(env)
@@ -152,7 +156,8 @@ def test_remove_by_file_name_and_unknown_target(env):
 
 
 def test_stats_shows_index_and_feedback_counts(env):
-    """/admin stats shows the engine's stats (articles, passages, model) and the feedback counts, privately."""
+    """/admin stats shows the engine's stats (articles, passages, model) and the feedback counts, privately,
+    and never the index folder's place on the server's disk."""
 
     async def scenario(fake, bot):
         await fake.replies(
@@ -162,6 +167,7 @@ def test_stats_shows_index_and_feedback_counts(env):
         fields = {f["name"]: f["value"] for f in reply.message["embeds"][0]["fields"]}
         assert fields["articles"] == "3" and int(fields["passages"]) >= 3 and fields["model"]
         assert fields["answers"] == "1" and fields["votes_up"] == "0"
+        assert "index_dir" not in fields and str(env.config.index_dir) not in json.dumps(reply.message)
 
     env.run(scenario)
 

@@ -45,6 +45,14 @@ def test_malformed_settings_name_the_variable():
     assert "hunter2" not in str(bad_url.value)  # a database URL may hold a password
     with pytest.raises(ConfigError, match="CITEBOT_SHARED_LIBRARY"):
         BotConfig.from_env({"CITEBOT_SHARED_LIBRARY": "../other"}, None)
+    with pytest.raises(ConfigError, match="CITEBOT_FEEDBACK_DAYS"):
+        BotConfig.from_env({"CITEBOT_FEEDBACK_DAYS": "0"}, None)
+
+
+def test_feedback_days_default_to_ninety():
+    """Feedback is kept 90 days unless CITEBOT_FEEDBACK_DAYS says otherwise."""
+    assert BotConfig.from_env({}, None).feedback_days == 90
+    assert BotConfig.from_env({"CITEBOT_FEEDBACK_DAYS": "7"}, None).feedback_days == 7
 
 
 def test_each_server_reads_its_own_library_and_the_shared_one():

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.discord import render, strings
+from bot.discord.feedback import Gap
 from bot.discord.render import Reply
-from index.types import SourceInfo
+from index.types import IngestReport, SourceInfo
 
 from .engine_double import make_answer, make_citation
 
@@ -169,6 +170,25 @@ def test_stats_embed_keeps_to_25_fields():
     embed = render.render_stats({f"k{i}": "v" * 2000 for i in range(40)})
     assert_within_limits(Reply("", (embed,)))
     assert len(embed.fields) == 25
+
+
+def test_stats_and_ingest_reports_show_no_folders_of_the_server():
+    """The stats embed drops the index folder and names a local model by its folder's name; an ingest report
+    names files, and a skip reason quoting a path keeps only the file name."""
+    embed = render.render_stats({"articles": 3, "index_dir": "/srv/citebot/index", "model": "/srv/models/ruri-v3"})
+    assert [(f.name, f.value) for f in embed.fields] == [("articles", "3"), ("model", "ruri-v3")]
+    report = IngestReport(added=["/srv/a/new.txt"], skipped=[
+        ("/srv/a/bad.txt", "unexpected error (PermissionError: [Errno 13] Permission denied: '/srv/a/bad.txt')")])
+    text = render.render_ingest_report(report)
+    assert "Added: new.txt" in text and "denied: 'bad.txt'" in text and "/srv" not in text
+
+
+def test_gaps_embed_keeps_to_discord_limits():
+    """Many long declined questions and down-voted answers fill each field only as far as 1024 characters allow."""
+    gaps = [Gap("q" * 500, 3, "2026-11-30T10:00:00+00:00", "a" * 500) for _ in range(30)]
+    embed = render.render_gaps(gaps, gaps, 30, "en")
+    assert_within_limits(Reply("", (embed,)))
+    assert embed.fields[0].value.startswith("• qqq") and "×3, last 2026-11-30" in embed.fields[1].value
 
 
 def test_guess_lang_is_the_engines_rule():

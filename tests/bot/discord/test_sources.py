@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from index.types import SourceInfo
 
 from .conftest import LIBRARY_URL
@@ -72,7 +74,8 @@ def test_sources_page_option_and_clamping(env):
 
 
 def test_source_shows_one_article_details(env):
-    """/source n shows the n-th article of /sources: title linking to its URL, outlet, date, passage count and file."""
+    """/source n shows the n-th article of /sources: title linking to its URL, outlet, date and passage count,
+    and nothing of where the file lies on the server's disk."""
 
     async def scenario(fake, bot):
         (listing,) = await fake.replies(await fake.slash("sources"))
@@ -87,7 +90,8 @@ def test_source_shows_one_article_details(env):
         assert embed["url"] == LIBRARY_URL
         fields = {f["name"]: f["value"] for f in embed["fields"]}
         assert fields["Published"] == "2025-06-02" and fields["Outlet"] == "Riverside Gazette"
-        assert fields["File"].endswith("riverside_library_en.md") and int(fields["Passages"]) >= 1
+        assert "File" not in fields and int(fields["Passages"]) >= 1
+        assert "riverside_library_en.md" not in json.dumps(reply.message) and "/" + "tmp" not in json.dumps(reply.message)
 
     env.run(scenario)
 
@@ -98,5 +102,17 @@ def test_source_out_of_range_is_explained(env):
     async def scenario(fake, bot):
         (reply,) = await fake.replies(await fake.slash("source", n=42))
         assert reply.message["content"] == "There is no article 42; /sources lists 3."
+
+    env.run(scenario)
+
+
+def test_source_without_url_names_the_file_not_its_folder(env):
+    """/source n for an article without a URL shows its file name only, never the server's folders."""
+    env.engine.listing = [SourceInfo("/srv/citebot/articles/guild-1/memo.txt", "Memo", None, None, None, "en", 2)]
+
+    async def scenario(fake, bot):
+        (reply,) = await fake.replies(await fake.slash("source", n=1))
+        fields = {f["name"]: f["value"] for f in reply.message["embeds"][0]["fields"]}
+        assert fields["File"] == "memo.txt" and "/srv" not in json.dumps(reply.message)
 
     env.run(scenario)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from .conftest import LIBRARY_QUESTION
 from .fake_discord import GUILD_ID
 
-COMMANDS = {"ask", "cite", "sources", "source", "admin", "Find sources"}
+COMMANDS = {"ask", "cite", "sources", "source", "admin", "help", "Find sources"}
 
 
 def test_commands_sync_to_configured_guilds_only(env):
