@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 from datetime import UTC, datetime, timedelta
 
@@ -51,8 +52,20 @@ def test_gaps_speak_japanese_and_say_when_there_are_none(env):
     env.run(scenario)
 
 
+def png_text(png: bytes) -> dict[str, str]:
+    """A PNG's tEXt chunks, read chunk by chunk (length, type, data, CRC)."""
+    out, at = {}, 8
+    while at < len(png):
+        (length,), kind = struct.unpack(">I", png[at:at + 4]), png[at + 4:at + 8]
+        if kind == b"tEXt":
+            key, _, value = png[at + 8:at + 8 + length].partition(b"\x00")
+            out[key.decode("latin-1")] = value.decode("latin-1")
+        at += 12 + length
+    return out
+
+
 def test_stats_attaches_a_chart_of_questions_per_day(env):
-    """/admin stats attaches a PNG chart (shown as the embed's image) of the last 30 days' questions."""
+    """/admin stats attaches a PNG chart (shown as the embed's image) of the last 30 days' questions, its counts in the PNG's data."""
     env.engine.declines = ("zoo",)
 
     async def scenario(fake, bot):
@@ -63,6 +76,8 @@ def test_stats_attaches_a_chart_of_questions_per_day(env):
         assert reply.message["flags"] & EPHEMERAL
         (png,) = reply.files
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (800, 320)
+        plotted = json.loads(png_text(png)["Description"])
+        assert len(plotted) == 30 and plotted[-1][1:] == [1, 1] and sum(a + d for _, a, d in plotted) == 2
 
     env.run(scenario)
     days = FeedbackStore(env.config.feedback_path).daily(GUILD_ID, 30)
