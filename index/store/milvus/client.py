@@ -95,8 +95,11 @@ class MilvusDB:
                 with self.errors():
                     # A connection of its own: pymilvus's shared one, once broken by a server
                     # restart, is never redialled, even for a new client.
+                    # Keepalive pings no more often than a stock gRPC server accepts (every 5 min):
+                    # pymilvus's 10 s made milvus-lite answer a long call with GOAWAY too_many_pings.
+                    # Every call has its own deadline, so a dead server is noticed anyway.
                     self._client = MilvusClient(uri=self.uri, token=self._token or "", timeout=self.timeout,
-                                                dedicated=True)
+                                                dedicated=True, grpc_options={"grpc.keepalive_time_ms": 300_000})
             return self._client
 
     @contextmanager
