@@ -24,7 +24,7 @@ CHECK_SECONDS = 60.0
 class FeedScheduler:
     def __init__(self, bot: CitebotBot) -> None:
         self.bot = bot
-        self.poller = FeedPoller(bot.config.index_dir, self._ingest, bot.config.fetch)
+        self.poller = FeedPoller(bot.config.index_dir, self._ingest, bot.config.fetch, polls=bot.config.polls)
         self._lock = asyncio.Lock()  # one round of polling at a time
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None

@@ -59,6 +59,16 @@ class BotConfig:
         """The library a server's admins upload to and its members ask; a DM has none."""
         return f"guild-{guild_id}" if guild_id is not None else None
 
+    def polls(self, library: str) -> bool:
+        """Whether this process polls the feeds followed into `library`: a server's own library by the
+        process running that server's shard, any other by the one running shard 0 (all of them when
+        this process runs every shard), so several processes never poll one feed twice."""
+        if not self.shard_ids:
+            return True
+        if library.startswith("guild-") and library[6:].isdigit():
+            return (int(library[6:]) >> 22) % (self.shard_count or 1) in self.shard_ids
+        return 0 in self.shard_ids
+
     def libraries(self, guild_id: int | None) -> tuple[str, ...]:
         """What a question in this server (None: a DM) may be answered from: its own library and the shared one."""
         return tuple(x for x in (self.own_library(guild_id), self.shared_library) if x)

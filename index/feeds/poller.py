@@ -35,7 +35,10 @@ Ingest = Callable[[Sequence[Document], str], IngestReport]  # (documents, librar
 
 class FeedPoller:
     def __init__(self, index_dir: Path, ingest: Ingest, settings: FetchSettings | None = None,
-                 fetcher: Fetcher | None = None, clock: Callable[[], float] = time.time) -> None:
+                 fetcher: Fetcher | None = None, clock: Callable[[], float] = time.time,
+                 polls: Callable[[str], bool] = lambda library: True) -> None:
+        # Which libraries' feeds this poller polls: of several bot processes, only one polls a feed.
+        self.polls = polls
         self.settings = settings or FetchSettings()
         self.store = FeedStore(index_dir)
         self.fetcher = fetcher or Fetcher(self.settings)
@@ -60,6 +63,8 @@ class FeedPoller:
         now = self.clock()
         reports = []
         for state in self.store.feeds(library):
+            if not self.polls(state.library):
+                continue
             if state.next_poll > now and (due_only or state.failures):
                 if not due_only:
                     reports.append(PollReport(state.url, state.library, waiting_until=state.next_poll))
@@ -69,7 +74,7 @@ class FeedPoller:
 
     def next_due(self) -> float | None:
         """When the next feed is due (Unix time), or None when no feed is followed."""
-        return min((s.next_poll for s in self.store.feeds()), default=None)
+        return min((s.next_poll for s in self.store.feeds() if self.polls(s.library)), default=None)
 
     def poll(self, state: FeedState) -> PollReport:
         report = PollReport(state.url, state.library)

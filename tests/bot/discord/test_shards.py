@@ -127,6 +127,16 @@ def run_shards(scenario, engine, config, count: int = 2) -> FakeDiscord:
     return fake
 
 
+def test_each_feed_is_polled_by_one_process():
+    """With shards split over processes, a server's feeds are polled by the process running its shard, the shared library's by shard 0's."""
+    first = BotConfig.from_env({"CITEBOT_SHARD_COUNT": "2", "CITEBOT_SHARD_IDS": "0"}, None)
+    second = BotConfig.from_env({"CITEBOT_SHARD_COUNT": "2", "CITEBOT_SHARD_IDS": "1"}, None)
+    for guild, shard in ((GUILD_0, 0), (GUILD_1, 1)):
+        assert [first.polls(f"guild-{guild}"), second.polls(f"guild-{guild}")] == [shard == 0, shard == 1]
+    assert first.polls("default") and not second.polls("default")
+    assert BotConfig.from_env({}, None).polls(f"guild-{GUILD_1}")
+
+
 @contextmanager
 def serve_shards(fake, env: dict[str, str], cwd: Path, count: int):
     """`citebot serve` once per shard (CITEBOT_SHARD_IDS i of `count`), connected to `fake`; stopped with

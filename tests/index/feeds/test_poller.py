@@ -66,6 +66,14 @@ def test_a_poll_indexes_new_entries_under_their_page_urls(poller, catalog, serve
     assert state.articles == 2 and state.etag == '"1"' and state.title == "港町ニュース" and state.error_kind is None
 
 
+def test_a_poller_leaves_the_feeds_of_libraries_it_does_not_poll(tmp_path, catalog, server):
+    """A poller told another process polls a library neither fetches nor schedules that library's feeds."""
+    p = FeedPoller(tmp_path / "index", lambda docs, library: catalog.ingest([], library=library, documents=docs),
+                   FetchSettings(allow=server.allow), polls=lambda library: library != LIBRARY)
+    p.follow(server.url("/feed.xml"), LIBRARY)
+    assert p.poll_all() == [] and p.next_due() is None and server.requests == []
+
+
 def test_a_second_poll_is_a_conditional_get_that_fetches_nothing(poller, server):
     """The second poll sends the ETag, gets 304 and fetches no page."""
     poller.poll_all()
