@@ -88,6 +88,10 @@ class Day:
     declined: int
 
 
+# The PostgreSQL advisory lock key that serialises schema set-up ("citebot" in ASCII).
+_SCHEMA_LOCK = 0x636974656274
+
+
 class FeedbackStore:
     """`target`: a SQLite file, or a postgresql:// URL (which may hold a password: never logged)."""
 
@@ -99,6 +103,10 @@ class FeedbackStore:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
+            if self.url is not None:
+                # Bot processes starting together would race on CREATE TABLE IF NOT EXISTS (PostgreSQL
+                # then fails with a duplicate pg_type row): one at a time, for this transaction.
+                db.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)

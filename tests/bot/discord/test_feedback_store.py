@@ -35,6 +35,28 @@ def test_two_processes_share_answers_and_votes(database_url):
     assert first.load_answer("missing") is None and first.record_vote("missing", 1, "up") is None
 
 
+def test_processes_starting_together_set_up_the_tables_once(database_url):
+    """Eight stores initialising one empty PostgreSQL database at the same moment all succeed (no CREATE TABLE race)."""
+    import threading
+
+    url = fresh_database(database_url)
+    barrier, errors = threading.Barrier(8), []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            FeedbackStore(url).init()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and FeedbackStore(url).counts() == {"answers": 0, "votes_up": 0, "votes_down": 0}
+
+
 def test_the_file_store_answers_the_same(tmp_path):
     """The SQLite file store keeps the same contract, 64-bit ids included."""
     store = FeedbackStore(tmp_path / "feedback.sqlite")
