@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # Paths per retire query: one query for a whole batch of documents, not one per document.
 _PATHS_PER_QUERY = 200
+# Passages rewritten per upsert by a rebuild.
+_REWRITE_ROWS = 1000
 # Characters per meta row of a blob (the term statistics, the reference vectors).
 BLOB_CHARS = 60_000
 _PASSAGE_ALL = ["pk", "library", "pid", "doc_path", "start", "end", "text", "title", "section", "url", "source",
@@ -185,10 +187,21 @@ class MilvusWriter:
     # -- publishing ----------------------------------------------------------------------
 
     def rebuild(self) -> None:
-        """Recount the library's term statistics from its rows and publish them as a new generation."""
+        """Recount the library's term statistics from its rows, rewrite every passage's sparse vector
+        with today's average length (each was weighted with the average of its own ingest), and
+        publish the result as a new generation."""
+        where = visible(self.library, self.gen)
         self.stats = TermStats()
-        for row in self.db.query_all(self.passages, visible(self.library, self.gen), ["terms"]):
+        for row in self.db.query_all(self.passages, where, ["terms"]):
             self.stats.add(_terms(row["terms"]))
+        batch: list[dict] = []
+        for row in self.db.query_all(self.passages, where, _PASSAGE_ALL):
+            row["sparse"] = passage_vector(_terms(row["terms"]), self.stats.avg_len)
+            batch.append(row)
+            if len(batch) >= _REWRITE_ROWS:
+                self.db.insert(self.passages, batch, upsert=True)
+                batch = []
+        self.db.insert(self.passages, batch, upsert=True)
         self.changed = True
 
     def commit(self) -> None:

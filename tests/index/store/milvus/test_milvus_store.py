@@ -123,6 +123,33 @@ def test_changed_article_replaces_its_old_passages(tmp_path, milvus_settings, li
     assert "火曜日" in answer.citations[0].passage and all("月曜日" not in c.passage for c in answer.citations)
 
 
+def test_rebuild_reweighs_every_passage_with_the_current_average_length(tmp_path, milvus_settings, library, cached):
+    """`ingest --rebuild` on Milvus rewrites each passage's sparse BM25 vector with the library's current average length."""
+    from index.store.milvus.client import passages_collection
+    from index.store.milvus.lexical import passage_vector
+
+    short, long = tmp_path / "short.txt", tmp_path / "long.txt"
+    short.write_text("島の灯台\n\n島の灯台は白い。\n", encoding="utf-8")
+    long.write_text("港の市場\n\n" + "港の市場では朝から魚や野菜が売られ、観光客も地元の人も大勢訪れる。" * 6 + "\n",
+                    encoding="utf-8")
+    engine = _open(milvus_settings, library, cached)
+    engine.ingest([short])
+    engine.ingest([long])
+    db, collection = engine.store.db, passages_collection(cached.dim)
+
+    def sparse_of_short() -> dict:
+        (row,) = db.query(collection, f'library == "{library}" and doc_path == "{short.resolve()}"', ["sparse", "terms"])
+        return row
+
+    before = sparse_of_short()
+    engine.rebuild()
+    after = sparse_of_short()
+    expected = passage_vector(after["terms"].split("\x1f"), engine.store.snapshot.lexical.stats.avg_len)
+    assert after["sparse"] != before["sparse"]
+    assert after["sparse"].keys() == expected.keys()
+    assert all(abs(after["sparse"][k] - v) < 1e-5 for k, v in expected.items())
+
+
 def test_a_library_of_another_model_is_refused(milvus_settings, library, cached, embedder):
     """A library built by one model refuses questions embedded by another, naming both."""
     _open(milvus_settings, library, cached).ingest([FIXTURES / "bot_corpus" / "kawane_railway_ja.txt"])
