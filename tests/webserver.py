@@ -100,3 +100,12 @@ def rss(server: LocalServer, title: str, *paths: str) -> bytes:
     """An RSS 2.0 feed whose items link to these paths of `server`."""
     items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
+
+
+def article_html(title: str, paragraph: str, *, outlet: str | None = None, published: str | None = None) -> str:
+    """A small news page as trafilatura reads one: <title> (with the outlet after " - "), an optional
+    publication date in its metadata, and one <article> paragraph under its heading."""
+    date = f'\n<meta property="article:published_time" content="{published}">' if published else ""
+    head = f"{title} - {outlet}" if outlet else title
+    return (f"<html><head><title>{head}</title>{date}</head><body><article>\n<h1>{title}</h1>\n"
+            f"<p>{paragraph}</p>\n</article></body></html>")

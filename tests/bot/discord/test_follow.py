@@ -9,16 +9,13 @@ import pytest
 
 from index.settings import FetchSettings
 from tests.bot.discord import conftest as discord_conftest
-from tests.webserver import LocalServer, Page, rss
+from tests.webserver import LocalServer, Page, article_html, rss
 
 from .fake_discord import ADMIN_ID, EPHEMERAL, GUILD_ID, MEMBER_ID
 
 LIBRARY = f"guild-{GUILD_ID}"
-KITE = """<html><head><title>Kite festival draws record crowd - Dune Weekly</title>
-<meta property="article:published_time" content="2025-09-14"></head><body><article>
-<h1>Kite festival draws record crowd</h1>
-<p>The Sandhaven kite festival drew about 12,000 visitors on Sunday, a record for the beach event.</p>
-</article></body></html>"""
+KITE = article_html("Kite festival draws record crowd", "The Sandhaven kite festival drew about 12,000 visitors on "
+                    "Sunday, a record for the beach event.", outlet="Dune Weekly", published="2025-09-14")
 TIDE = """<html><head><title>潮見台に新しい観測所 - 浜辺新報</title></head><body><article>
 <h1>潮見台に新しい観測所</h1>
 <p>潮見台の海辺に潮位の観測所が完成し、12月1日から観測データの公開が始まる。</p>
