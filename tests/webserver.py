@@ -102,10 +102,12 @@ def rss(server: LocalServer, title: str, *paths: str) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
 
 
-def article_html(title: str, paragraph: str, *, outlet: str | None = None, published: str | None = None) -> str:
+def article_html(title: str, paragraph: str, *, outlet: str | None = None, published: str | None = None,
+                 charset: str | None = None) -> str:
     """A small news page as trafilatura reads one: <title> (with the outlet after " - "), an optional
-    publication date in its metadata, and one <article> paragraph under its heading."""
+    declared charset and publication date in its metadata, and one <article> paragraph under its heading."""
+    meta = f'<meta charset="{charset}">' if charset else ""
     date = f'\n<meta property="article:published_time" content="{published}">' if published else ""
     head = f"{title} - {outlet}" if outlet else title
-    return (f"<html><head><title>{head}</title>{date}</head><body><article>\n<h1>{title}</h1>\n"
+    return (f"<html><head>{meta}<title>{head}</title>{date}</head><body><article>\n<h1>{title}</h1>\n"
             f"<p>{paragraph}</p>\n</article></body></html>")

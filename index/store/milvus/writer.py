@@ -17,7 +17,8 @@ import numpy as np
 
 from index.errors import IndexLocked
 from index.store.calibration import encode_reference
-from index.store.milvus.client import ALIVE, DOCUMENTS, MAX_CHARS, literal
+from index.store.milvus.client import (ALIVE, DOCUMENTS, MAX_CHARS, literal, passages_collection,
+                                       sentences_collection)
 from index.store.milvus.lexical import TermStats, passage_vector
 from index.store.milvus.store import LANGS, blob_key, state_key, visible
 from index.store.schema import SEP
@@ -44,7 +45,7 @@ class MilvusWriter:
         self.store, self.db, self.lease = store, store.db, lease
         self.library = store.library
         self.model, self.dim = model, dim
-        self.passages, self.sentences = store._collections() if store.generation else _names(dim)
+        self.passages, self.sentences = passages_collection(dim), sentences_collection(dim)
         self.gen = store.generation + 1
         state = store.state
         self.next_pid = state.get("next_pid", 1)
@@ -232,12 +233,6 @@ class MilvusWriter:
         if not self.lease.held():
             raise IndexLocked(self.store.directory)  # lost the lease: another writer owns the library now
         self.db.put({state_key(self.library): json.dumps(state)})
-
-
-def _names(dim: int) -> tuple[str, str]:
-    from index.store.milvus.client import passages_collection, sentences_collection
-
-    return passages_collection(dim), sentences_collection(dim)
 
 
 def _terms(joined: str) -> list[str]:

@@ -8,9 +8,8 @@ from tests.webserver import LocalServer, Page, article_html, rss
 
 FERRY = article_html("Island ferry adds a night run", "The island ferry will add a night run leaving the pier at "
                      "22:30 from November 3, the operator said.", outlet="Bay Courier", published="2025-11-03")
-SHRINE = """<html><head><meta charset="euc-jp"><title>神社の大銀杏が色づく</title></head><body><article>
-<h1>神社の大銀杏が色づく</h1><p>丘の上神社の大銀杏が色づき始めた。見頃は11月20日ごろの見込みだという。</p>
-</article></body></html>"""
+SHRINE = article_html("神社の大銀杏が色づく", "丘の上神社の大銀杏が色づき始めた。見頃は11月20日ごろの見込みだという。",
+                      charset="euc-jp")
 
 
 @pytest.fixture

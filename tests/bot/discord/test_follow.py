@@ -16,10 +16,8 @@ from .fake_discord import ADMIN_ID, EPHEMERAL, GUILD_ID, MEMBER_ID
 LIBRARY = f"guild-{GUILD_ID}"
 KITE = article_html("Kite festival draws record crowd", "The Sandhaven kite festival drew about 12,000 visitors on "
                     "Sunday, a record for the beach event.", outlet="Dune Weekly", published="2025-09-14")
-TIDE = """<html><head><title>潮見台に新しい観測所 - 浜辺新報</title></head><body><article>
-<h1>潮見台に新しい観測所</h1>
-<p>潮見台の海辺に潮位の観測所が完成し、12月1日から観測データの公開が始まる。</p>
-</article></body></html>"""
+TIDE = article_html("潮見台に新しい観測所", "潮見台の海辺に潮位の観測所が完成し、12月1日から観測データの公開が始まる。",
+                    outlet="浜辺新報")
 
 
 

@@ -77,10 +77,10 @@ def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 class Ingest:
     """`citebot ingest` in a child process; `started` is set once it reports progress (it holds the write lock)."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, env: dict[str, str] | None = None):
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "ingest", *args], cwd=REPO,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     env={**os.environ, "PYTHONPATH": str(REPO)})
+                                     env=env or {**os.environ, "PYTHONPATH": str(REPO)})
         self.started = threading.Event()
         self.started_at: float | None = None
         self.err = bytearray()

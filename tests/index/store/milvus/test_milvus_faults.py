@@ -49,7 +49,7 @@ def test_kill_9_during_a_milvus_ingest_leaves_before_or_after(tmp_path, milvus, 
         before = _state(milvus_settings, library, embedder)
         _v2(corpus)
         new = {str(p.resolve()) for p in corpus.iterdir()}
-        child = _MilvusIngest(milvus.uri, str(corpus), "--library", library)
+        child = Ingest(str(corpus), "--library", library, env=_env(milvus.uri))
         assert child.started.wait(120), child.err.decode()
         time.sleep(rng.uniform(0, 4.0))
         child.kill()
@@ -65,21 +65,6 @@ def test_kill_9_during_a_milvus_ingest_leaves_before_or_after(tmp_path, milvus, 
             "passages", "sentences")
         assert not db.query(passages, f'library == "{library}" and born > {state["generation"]}', ["pid"])
         assert not db.query(sentences, f'library == "{library}" and pid >= {state["next_pid"]}', ["pid"])
-
-
-class _MilvusIngest(Ingest):
-    """`citebot ingest` in a child process that writes to the Milvus server at `uri`."""
-
-    def __init__(self, uri: str, *args: str):
-        import threading
-
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "ingest", *args], cwd=REPO,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(uri))
-        self.started = threading.Event()
-        self.started_at = None
-        self.err = bytearray()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
 
 
 def test_a_restarted_server_is_answered_from_again(tmp_path, embedder):
