@@ -45,7 +45,7 @@ from index.evaluation import BAR, EvalReport, Question, format_report, load_ques
 from index.types import Answer  # noqa: E402
 
 DEV = REPO.parent / "shared" / "eval" / "dev"
-SETS = {"dev": DEV, **{name: REPO / "benchmarks" / name for name in ("heldout", "news_a", "news_b", "news_c")}}
+SETS = {"dev": DEV, **{name: REPO / "benchmarks" / name for name in ("heldout", "news_a", "news_b", "news_c", "news_d")}}
 GENERATED = ("jsquad",)
 SYSTEMS = ("baseline", "bm25", "citebot")
 WARMUP_ASKS = 2

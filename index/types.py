@@ -179,6 +179,24 @@ class Signals:
 
 
 @dataclass(frozen=True)
+class Grounds:
+    """What the answer step knows, before choosing sentences, about whether the library holds an
+    answer at all: the abstention model's input."""
+
+    top_score: float  # the best passage's score (bias-corrected similarity)
+    top_gap: float  # how far the best passage leads the second
+    top_lexical: float  # the best passage's BM25 match, 0..1
+    unknown_share: float  # share of the question's nouns the library never uses
+    unknown_name: float  # 1 when a name in the question (a proper noun) is one the library never uses
+    unknown_meant: float  # how well the best passages mean the least-meant unknown noun (z, at most 5; 5 if none)
+    other_language: float  # 1 when a passage in the other language is among the best three
+    any_unknown: float  # 1 when some noun of the question is one the library never uses
+
+    def vector(self) -> list[float]:
+        return [float(v) for v in self.__dict__.values()]
+
+
+@dataclass(frozen=True)
 class Citation:
     """What an answer's `[n]` points at."""
 

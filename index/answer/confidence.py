@@ -2,18 +2,13 @@
 
 The weights in confidence.json are fitted by scripts/train_confidence.py on question sets the
 README does not report as unseen (JSQuAD's fit part and benchmarks/news_a); the command that
-reproduces them is in that script's docstring. Only numpy runs here.
-"""
+reproduces them is in that script's docstring. """
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import fields
-from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
+from index.answer.logistic import load
 from index.text.terms import terms
 from index.types import Hit, Query, Ranking, Scored, Signals
 
@@ -44,22 +39,9 @@ def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], f
     )
 
 
-@lru_cache(maxsize=1)
-def _model() -> dict | None:
-    if not MODEL_PATH.exists():
-        return None
-    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    # A model fitted on other features than these would score nonsense: refuse it.
-    return model if tuple(model["features"]) == FEATURES else None
-
-
 def probability(s: Signals) -> float | None:
-    model = _model()
-    if model is None:
-        return None
-    x = (np.array(s.vector()) - np.array(model["mean"])) / np.array(model["scale"])
-    z = float(x @ np.array(model["coef"]) + model["intercept"])
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    model = load(MODEL_PATH, FEATURES)
+    return None if model is None else model.probability(s.vector())
 
 
 def is_unsure(confidence: float | None) -> bool:

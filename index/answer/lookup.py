@@ -16,7 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from index.answer.citations import to_citation
-from index.answer.compose import score_sentences, unmeant
+from index.answer.compose import score_sentences
+from index.answer.coverage import unmeant
 from index.answer.question import focus_terms
 from index.text.romaji import named_in
 from index.text.terms import fold, terms, tokenizer

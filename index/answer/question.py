@@ -30,6 +30,28 @@ def focus_terms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’-]+")
+
+
+def names(text: str) -> list[str]:
+    """The names a question mentions, in `terms`' normal form: Japanese proper nouns and the
+    Latin-letter words of a Japanese question; the capitalised content words of an English one.
+    A library that never uses a name the question asks about rarely holds the answer."""
+    if not HAS_JA.search(text):
+        return list(dict.fromkeys(stem(fold(w)) for w in _CAPITALISED.findall(text) if _is_content(fold(w))))
+    out: list[str] = []
+    for m in tokenizer().tokenize(fold(text)):
+        pos = m.part_of_speech()
+        surface = m.surface().strip()
+        if pos[0] != "名詞" or not surface:
+            continue
+        if surface.isascii():
+            out.extend(_english_focus(surface))
+        elif pos[1] == "固有名詞":
+            out.append(m.normalized_form())
+    return list(dict.fromkeys(out))
+
+
 # Common verbs whose past forms do not end in -ed: without a tagger, the list keeps them from
 # passing for the nouns a question is about.
 _EN_VERBS = frozenset(

@@ -2,13 +2,12 @@
 import numpy as np
 
 from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose
-from index.types import Scored, Sentence
-from index.types import Hit, Passage
+from index.types import Hit, Passage, Query, Scored, Sentence
 
 
-def _scored(text: str, score: float, pid: int = 1, start: int = 0) -> Scored:
+def _scored(text: str, score: float, pid: int = 1, start: int = 0, lang: str = "en") -> Scored:
     p = Passage(id=pid, doc_path=f"/a{pid}.txt", text=text, start=0, end=len(text), title="t", section=None,
-                url=None, source=None, source_url=None, published=None, lang="en")
+                url=None, source=None, source_url=None, published=None, lang=lang)
     s = Sentence(passage_id=pid, start=start, end=start + len(text), vector=np.zeros(4, np.float32))
     return Scored(Hit(p, score), s, text, score)
 
@@ -85,6 +84,18 @@ def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise()
     a = _score_sentence(q, set(q.terms), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
     b = _score_sentence(q, set(q.terms), asked, [], answer.hit, answer.sentence, 0.1)
     assert asked == {"store"} and b.score > a.score
+
+
+def test_a_sentence_in_the_other_language_makes_up_for_its_lower_similarity():
+    """An English question: a Japanese sentence as similar as an English one outscores it by CROSS_LANGUAGE_BONUS."""
+    from index.answer.compose import CROSS_LANGUAGE_BONUS, _score_sentence
+
+    q = Query("How many water stations were there?", "en", np.zeros(4, np.float32), [])
+    english = _scored("The course ran along the bay.", 0.1)
+    japanese = _scored("給水所が18カ所設けられた。", 0.1, pid=2, lang="ja")
+    a = _score_sentence(q, set(), set(), [], english.hit, english.sentence, 0.1)
+    b = _score_sentence(q, set(), set(), [], japanese.hit, japanese.sentence, 0.1)
+    assert abs(b.score - a.score - CROSS_LANGUAGE_BONUS) < 1e-9
 
 
 def test_question_about_something_the_articles_never_mention_abstains(tmp_path, embedder):

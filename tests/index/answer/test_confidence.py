@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 from index.answer import confidence
+from index.answer.logistic import load
 from index.types import Signals
 
 PLAIN = Signals(top_score=0.06, top_gap=0.01, top_lexical=0.3, best_sentence=0.06, sentence_gap=0.005, cover=0.4,
@@ -10,7 +11,7 @@ PLAIN = Signals(top_score=0.06, top_gap=0.01, top_lexical=0.3, best_sentence=0.0
 
 def test_committed_model_matches_the_signals_and_gives_a_probability():
     """confidence.json names exactly the Signals fields, so it is used, and returns a value in (0, 1)."""
-    assert confidence._model() is not None
+    assert load(confidence.MODEL_PATH, confidence.FEATURES) is not None
     p = confidence.probability(PLAIN)
     assert p is not None and 0.0 < p < 1.0
 

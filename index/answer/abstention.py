@@ -1,0 +1,50 @@
+"""Whether the library holds an answer at all: a logistic model over the answer step's Grounds.
+
+It tells questions about articles the library holds from questions about articles it does not
+(their names unknown to it, its best passage weak); on-topic questions the articles leave
+unanswered are the rules' business (compose.py), since their words and retrieval look like an
+answerable question's. The weights and the operating point in abstention.json are fitted by
+scripts/train_abstention.py (the command is in its docstring) on sets the README does not report
+as unseen.
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from index.answer.logistic import load
+from index.types import Grounds, Hit, Query
+
+MODEL_PATH = Path(__file__).with_name("abstention.json")
+FEATURES = tuple(f.name for f in fields(Grounds))
+# z given to a question whose nouns the library all uses: above any z that says "not meant".
+ALL_MEANT = 5.0
+
+
+def grounds(q: Query, hits: list[Hit], focus: list[str], unknown: list[str], meant: list[float],
+            unknown_names: list[str], other_language: bool) -> Grounds:
+    """The Grounds of a question: `focus` its nouns, `unknown` those the library never uses and
+    `meant` their z (coverage.meant), `unknown_names` its names the library never uses."""
+    return Grounds(
+        top_score=hits[0].score,
+        top_gap=hits[0].score - hits[1].score if len(hits) > 1 else hits[0].score,
+        top_lexical=hits[0].lexical,
+        unknown_share=len(unknown) / len(focus) if focus else 0.0,
+        unknown_name=float(bool(unknown_names)),
+        unknown_meant=min([ALL_MEANT, *meant]),
+        other_language=float(other_language),
+        any_unknown=float(bool(unknown)),
+    )
+
+
+def unanswerable(g: Grounds) -> float | None:
+    """The probability that the library does not answer the question; None without a model."""
+    model = load(MODEL_PATH, FEATURES)
+    return None if model is None else model.probability(g.vector())
+
+
+def declines(g: Grounds) -> bool:
+    """Whether the model's probability is above the operating point fitted with it."""
+    model = load(MODEL_PATH, FEATURES)
+    return model is not None and model.decline_above is not None \
+        and model.probability(g.vector()) > model.decline_above

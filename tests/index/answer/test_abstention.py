@@ -1,0 +1,33 @@
+"""The abstention model: the committed weights load with their operating point, and a question the
+library plainly does not hold is declined while a well-grounded one is not."""
+from dataclasses import replace
+
+from index.answer import abstention
+from index.answer.logistic import load
+from index.types import Grounds
+
+GROUNDED = Grounds(top_score=0.12, top_gap=0.03, top_lexical=0.9, unknown_share=0.0, unknown_name=0.0,
+                   unknown_meant=abstention.ALL_MEANT, other_language=0.0, any_unknown=0.0)
+# About an article the library does not hold: a weak best passage, and names it never uses.
+ELSEWHERE = Grounds(top_score=0.04, top_gap=0.002, top_lexical=0.2, unknown_share=0.6, unknown_name=1.0,
+                    unknown_meant=0.5, other_language=0.0, any_unknown=1.0)
+
+
+def test_committed_model_matches_the_grounds_and_has_an_operating_point():
+    """abstention.json names exactly the Grounds fields and carries the operating point fitted with it."""
+    model = load(abstention.MODEL_PATH, abstention.FEATURES)
+    assert model is not None and model.decline_above is not None and 0.0 < model.decline_above < 1.0
+
+
+def test_a_question_about_an_article_not_held_is_declined_and_a_grounded_one_is_not():
+    """Weak retrieval plus unknown names is declined; a strong, fully known match is answered."""
+    assert abstention.declines(ELSEWHERE)
+    assert not abstention.declines(GROUNDED)
+    assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(GROUNDED)
+
+
+def test_unknown_names_raise_the_probability_of_no_answer():
+    """The same retrieval scores, with the question's names unknown to the library, look less answerable."""
+    known = replace(ELSEWHERE, unknown_share=0.0, unknown_name=0.0, unknown_meant=abstention.ALL_MEANT,
+                    any_unknown=0.0)
+    assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(known)
