@@ -179,6 +179,14 @@ class Signals:
 
 
 @dataclass(frozen=True)
+class Nouns:
+    """A question's nouns in `terms`' normal form: what it is about, and the names it mentions."""
+
+    focus: list[str]
+    names: list[str]
+
+
+@dataclass(frozen=True)
 class Grounds:
     """What the answer step knows, before choosing sentences, about whether the library holds an
     answer at all: the abstention model's input."""

@@ -11,7 +11,7 @@ from index.answer import abstention
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown
-from index.answer.question import asked_terms, focus_terms, names
+from index.answer.question import asked_terms, nouns
 from index.text.terms import terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
 
@@ -102,8 +102,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
     # itself about the question.
     other_language = any(h.passage.lang != q.lang and h.score >= ABSTAIN_BELOW for h in hits[:COVER_PASSAGES])
-    # Sudachi reads the question once for the abstention rules and the confidence signals.
-    focus = focus_terms(q.text)
+    # Sudachi reads the question once for the abstention rules, the abstention model and the
+    # confidence signals.
+    question = nouns(q.text)
+    focus = question.focus
     missing = unknown(focus, ranking)
     zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
     unmeant = next((t for t, z in zip(missing, zs) if z < COVERED_Z), None)
@@ -118,7 +120,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
             and not any(count.search(c.text) if c.hit.passage.lang == "ja" else _DIGIT.search(c.text)
                         for c in scored[:COUNT_SENTENCES]):
         return abstain(q, hits[:k], NO_COUNT)
-    unknown_names = unknown(names(q.text), ranking)
+    unknown_names = unknown(question.names, ranking)
     grounds = abstention.grounds(q, hits, focus, missing, zs, unknown_names, other_language)
     if observe is not None:
         observe(grounds)

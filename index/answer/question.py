@@ -4,52 +4,55 @@ from __future__ import annotations
 import re
 
 from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, fold, stem, tokenizer
+from ..types import Nouns
 
 # Nouns that name things; adverb-like (最初, 前夜) and counter-like (度) nouns do not.
 _FOCUS_SUB = {("固有名詞", None), ("普通名詞", "一般"), ("普通名詞", "サ変可能")}
 
 
-def focus_terms(text: str) -> list[str]:
-    """The terms that say what a question is about: nouns for Japanese; for English, content
-    words that are not inflected verbs. Same normal forms as `terms`, so they look up BM25's vocabulary."""
-    text = fold(text)
-    if not HAS_JA.search(text):
-        return _english_focus(text)
-    out: list[str] = []
-    for m in tokenizer().tokenize(text):
-        pos = m.part_of_speech()
-        if pos[0] != "名詞":
-            continue
-        surface = m.surface().strip()
-        if surface.isascii():
-            out.extend(_english_focus(surface))
-        elif (pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB:
-            form = m.normalized_form()
-            if form not in JA_STOP:
-                out.append(form)
-    return list(dict.fromkeys(out))
+def nouns(text: str) -> Nouns:
+    """What a question is about (`focus`) and the names it mentions (`names`), from one reading.
 
-
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’-]+")
-
-
-def names(text: str) -> list[str]:
-    """The names a question mentions, in `terms`' normal form: Japanese proper nouns and the
-    Latin-letter words of a Japanese question; the capitalised content words of an English one.
-    A library that never uses a name the question asks about rarely holds the answer."""
-    if not HAS_JA.search(text):
-        return list(dict.fromkeys(stem(fold(w)) for w in _CAPITALISED.findall(text) if _is_content(fold(w))))
-    out: list[str] = []
-    for m in tokenizer().tokenize(fold(text)):
+    focus: nouns for Japanese; for English, content words that are not inflected verbs.
+    names: Japanese proper nouns and the Latin-letter words of a Japanese question; the
+    capitalised content words of an English one (a library that never uses a name the question
+    asks about rarely holds the answer). Same normal forms as `terms`, so both look up BM25's
+    vocabulary."""
+    folded = fold(text)
+    if not HAS_JA.search(folded):
+        return Nouns(_english_focus(folded), list(dict.fromkeys(
+            stem(fold(w)) for w in _CAPITALISED.findall(text) if _is_content(fold(w)))))
+    focus: list[str] = []
+    names: list[str] = []
+    for m in tokenizer().tokenize(folded):
         pos = m.part_of_speech()
         surface = m.surface().strip()
         if pos[0] != "名詞" or not surface:
             continue
         if surface.isascii():
-            out.extend(_english_focus(surface))
-        elif pos[1] == "固有名詞":
-            out.append(m.normalized_form())
-    return list(dict.fromkeys(out))
+            latin = _english_focus(surface)
+            focus.extend(latin)
+            names.extend(latin)
+            continue
+        form = m.normalized_form()
+        if pos[1] == "固有名詞":
+            names.append(form)
+        if ((pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB) and form not in JA_STOP:
+            focus.append(form)
+    return Nouns(list(dict.fromkeys(focus)), list(dict.fromkeys(names)))
+
+
+def focus_terms(text: str) -> list[str]:
+    """What a question is about (see `nouns`)."""
+    return nouns(text).focus
+
+
+def names(text: str) -> list[str]:
+    """The names a question mentions (see `nouns`)."""
+    return nouns(text).names
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’-]+")
 
 
 # Common verbs whose past forms do not end in -ed: without a tagger, the list keeps them from
