@@ -1,8 +1,9 @@
 """The question sets the answer models are fitted on, run through citebot's answer step.
 
-Shared by scripts/train_confidence.py and scripts/train_abstention.py. Fit sets are never reported
-as unseen: JSQuAD's fit part (made on the fly by benchmarks/jsquad.py from ../shared/data/jsquad),
-benchmarks/news_a, benchmarks/news_b and the dev set.
+Shared by scripts/train_confidence.py and scripts/train_abstention.py, each of which names the sets
+it fits on (from JSQuAD's fit part, made on the fly by benchmarks/jsquad.py from
+../shared/data/jsquad, benchmarks/news_a, benchmarks/news_b and the dev set) and the sets it only
+measures on.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The weights in confidence.json are fitted by scripts/train_confidence.py on question sets the
 README does not report as unseen (JSQuAD's fit part and benchmarks/news_a); the command that
-reproduces them is in that script's docstring. """
+reproduces them is in that script's docstring.
+"""
 from __future__ import annotations
 
 from dataclasses import fields
