@@ -199,6 +199,7 @@ class Grounds:
     unknown_meant: float  # how well the best passages mean the least-meant unknown noun (z, at most 5; 5 if none)
     other_language: float  # 1 when a passage in the other language is among the best three
     any_unknown: float  # 1 when some noun of the question is one the library never uses
+    articles: float  # how many articles the best five passages come from, over five: an unheld topic scatters
 
     def vector(self) -> list[float]:
         return [float(v) for v in self.__dict__.values()]

@@ -19,6 +19,9 @@ MODEL_PATH = Path(__file__).with_name("abstention.json")
 FEATURES = tuple(f.name for f in fields(Grounds))
 # z given to a question whose nouns the library all uses: above any z that says "not meant".
 ALL_MEANT = 5.0
+# The best passages whose articles are counted: a question about an article the library does not
+# hold lands on several loosely related ones, an answerable one mostly on its own article.
+SPREAD_PASSAGES = 5
 
 
 def grounds(q: Query, hits: list[Hit], focus: list[str], unknown: list[str], meant: list[float],
@@ -34,6 +37,7 @@ def grounds(q: Query, hits: list[Hit], focus: list[str], unknown: list[str], mea
         unknown_meant=min([ALL_MEANT, *meant]),
         other_language=float(other_language),
         any_unknown=float(bool(unknown)),
+        articles=len({h.passage.doc_path for h in hits[:SPREAD_PASSAGES]}) / SPREAD_PASSAGES,
     )
 
 

@@ -7,10 +7,11 @@ from index.answer.logistic import load
 from index.types import Grounds
 
 GROUNDED = Grounds(top_score=0.12, top_gap=0.03, top_lexical=0.9, unknown_share=0.0, unknown_name=0.0,
-                   unknown_meant=abstention.ALL_MEANT, other_language=0.0, any_unknown=0.0)
+                   unknown_meant=abstention.ALL_MEANT, other_language=0.0, any_unknown=0.0,
+                   articles=0.4)
 # About an article the library does not hold: a weak best passage, and names it never uses.
 ELSEWHERE = Grounds(top_score=0.04, top_gap=0.002, top_lexical=0.2, unknown_share=0.6, unknown_name=1.0,
-                    unknown_meant=0.5, other_language=0.0, any_unknown=1.0)
+                    unknown_meant=0.5, other_language=0.0, any_unknown=1.0, articles=1.0)
 
 
 def test_committed_model_matches_the_grounds_and_has_an_operating_point():
