@@ -27,8 +27,7 @@ def test_a_question_about_an_article_not_held_is_declined_and_a_grounded_one_is_
     assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(GROUNDED)
 
 
-def test_unknown_names_raise_the_probability_of_no_answer():
-    """The same retrieval scores, with the question's names unknown to the library, look less answerable."""
-    known = replace(ELSEWHERE, unknown_share=0.0, unknown_name=0.0, unknown_meant=abstention.ALL_MEANT,
-                    any_unknown=0.0)
+def test_an_unknown_name_raises_the_probability_of_no_answer():
+    """The same question grounds, but with a name the library never uses, look less answerable."""
+    known = replace(ELSEWHERE, unknown_name=0.0)
     assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(known)
