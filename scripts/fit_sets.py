@@ -79,10 +79,12 @@ def auc(y, p) -> float:
     return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
 
 
-def stack(parts: list[tuple]) -> tuple:
-    """Rows of several sets as one (x, y, which): `which` numbers the set each row came from."""
+def fit_rows(collect, names: tuple[str, ...], work: Path) -> tuple:
+    """`collect(name, work)`'s (x, y) rows of every named set as one (x, y, which): `which` numbers
+    the set each row came from."""
     import numpy as np
 
+    parts = [collect(name, work) for name in names]
     x = np.vstack([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
     which = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import REPO, arguments, auc, run, stack  # noqa: E402
+from fit_sets import REPO, arguments, auc, fit_rows, run  # noqa: E402
 
 from index.answer import abstention  # noqa: E402
 from index.answer.logistic import write  # noqa: E402
@@ -66,14 +66,13 @@ def main() -> int:
     args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        parts = [rows(name, work) for name in FIT]
-        x, y, which = stack(parts)
+        x, y, which = fit_rows(rows, FIT, work)
         weight = np.ones(len(y))
-        for i in range(len(parts)):
+        for i in range(len(FIT)):
             for label in (0, 1):
                 mask = (which == i) & (y == label)
                 if mask.any():
-                    weight[mask] = len(y) / (2 * len(parts) * mask.sum())
+                    weight[mask] = len(y) / (2 * len(FIT) * mask.sum())
 
         def fit(rows):
             mean, scale = x[rows].mean(axis=0), x[rows].std(axis=0)
@@ -88,7 +87,7 @@ def main() -> int:
         for f in range(FOLDS):
             mean, scale, lr = fit(folds != f)
             oof[folds == f] = lr.predict_proba((x[folds == f] - mean) / scale)[:, 1]
-        answerable = [oof[(which == i) & (y == 0)] for i in range(len(parts))]
+        answerable = [oof[(which == i) & (y == 0)] for i in range(len(FIT))]
         threshold = next(t for t in np.unique(np.concatenate([oof, [1.0]]))
                          if all((a > t).mean() <= MAX_FALSE_ABSTAIN for a in answerable))
         mean, scale, lr = fit(np.ones(len(y), dtype=bool))

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import REPO, arguments, auc, run, stack  # noqa: E402
+from fit_sets import REPO, arguments, auc, fit_rows, run  # noqa: E402
 
 from index.answer.confidence import FEATURES, MODEL_PATH, UNSURE_BELOW  # noqa: E402
 from index.answer.logistic import write  # noqa: E402
@@ -50,12 +50,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        parts = [collect(name, work) for name in FIT]
-        x, y, which = stack(parts)
+        x, y, which = fit_rows(collect, FIT, work)
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale == 0] = 1.0
         # Each fit set weighs the same: JSQuAD's many encyclopedia questions must not drown the news.
-        weight = len(y) / (len(parts) * np.bincount(which)[which])
+        weight = len(y) / (len(FIT) * np.bincount(which)[which])
         lr = LogisticRegression(C=1.0, max_iter=5000).fit((x - mean) / scale, y, sample_weight=weight)
         write(MODEL_PATH, FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0], fitted_on=list(FIT),
               questions=int(len(y)), command="python scripts/train_confidence.py")

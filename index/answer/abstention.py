@@ -13,7 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from index.answer.logistic import load
-from index.types import Grounds, Hit, Query
+from index.types import Grounds, Hit
 
 MODEL_PATH = Path(__file__).with_name("abstention.json")
 FEATURES = tuple(f.name for f in fields(Grounds))
@@ -24,7 +24,7 @@ ALL_MEANT = 5.0
 SPREAD_PASSAGES = 5
 
 
-def grounds(q: Query, hits: list[Hit], focus: list[str], unknown: list[str], meant: list[float],
+def grounds(hits: list[Hit], focus: list[str], unknown: list[str], meant: list[float],
             unknown_names: list[str], other_language: bool) -> Grounds:
     """The Grounds of a question: `focus` its nouns, `unknown` those the library never uses and
     `meant` their z (coverage.meant), `unknown_names` its names the library never uses."""
@@ -50,5 +50,4 @@ def unanswerable(g: Grounds) -> float | None:
 def declines(g: Grounds) -> bool:
     """Whether the model's probability is above the operating point fitted with it."""
     model = load(MODEL_PATH, FEATURES)
-    return model is not None and model.decline_above is not None \
-        and model.probability(g.vector()) > model.decline_above
+    return model is not None and model.decline_above is not None and unanswerable(g) > model.decline_above

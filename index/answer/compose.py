@@ -121,7 +121,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
                         for c in scored[:COUNT_SENTENCES]):
         return abstain(q, hits[:k], NO_COUNT)
     unknown_names = unknown(question.names, ranking)
-    grounds = abstention.grounds(q, hits, focus, missing, zs, unknown_names, other_language)
+    grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language)
     if observe is not None:
         observe(grounds)
     if abstention.declines(grounds):

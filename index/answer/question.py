@@ -47,11 +47,6 @@ def focus_terms(text: str) -> list[str]:
     return nouns(text).focus
 
 
-def names(text: str) -> list[str]:
-    """The names a question mentions (see `nouns`)."""
-    return nouns(text).names
-
-
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’-]+")
 
 
