@@ -167,6 +167,19 @@ def test_amount_question_takes_any_currency_and_counts_take_english_numbers():
     assert cue.search("賞金は各賞1100万スウェーデン・クローナ") and not cue.search("約1,000人が集まった")
 
 
+def test_count_questions_take_native_counters_and_shares():
+    """何個 is answered by 7つ as well as 7個; 割合はいくら by a share (3割, 45%), not by an amount of money."""
+    from index.answer.compose import _count_cue
+    from index.answer.ranking import Query
+
+    def cue(text):
+        return _count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("寓話は何個あるか").search("七つの寓話") and cue("寓話は何個あるか").search("寓話は12個")
+    share = cue("相談した人の割合はいくらか")
+    assert share.search("相談した人は3割程度") and share.search("全体の45%") and not share.search("1,000円")
+
+
 def test_the_answer_leads_with_its_best_sentence():
     """The best-scored sentence comes first even when a runner-up stands earlier in the same passage."""
     from index.answer.compose import cited_answer
@@ -241,3 +254,20 @@ def test_a_noun_the_corpus_spells_in_the_other_language_does_not_refuse(tmp_path
         "新市長はこの計画を見直す方針だ。\n")
     answer = eng.ask("How many beds did the Shirasuna city hospital plan cut to?")
     assert not answer.abstained and "240床" in answer.text
+
+
+def test_a_best_sentence_restating_the_question_brings_the_next_one():
+    """When the best sentence only echoes the question, the sentence after it (which says what was asked) joins it."""
+    from index.answer.compose import _with_next_after_echo
+    from index.text.terms import terms
+
+    text = "Money serves as a measure of feelings. Damages for an accident are one example. Banks hold money."
+    hit = Hit(_passage(text, lang="en"), 0.2)
+    spans = [(0, 38), (39, 81), (82, len(text))]
+    scored = [Scored(hit, Sentence(1, a, b, np.zeros(4, np.float32)), text[a:b], 0.3 - i * 0.1)
+              for i, (a, b) in enumerate(spans)]
+    echo = "Money serves as a measure of feelings: for example in which case?"
+    q = Query(echo, "en", np.zeros(4, np.float32), terms(echo))
+    assert [c.text for c in _with_next_after_echo(q, scored[:1], scored)] == [scored[0].text, scored[1].text]
+    other = Query("What do banks hold?", "en", np.zeros(4, np.float32), terms("What do banks hold?"))
+    assert _with_next_after_echo(other, scored[:1], scored) == scored[:1]
