@@ -10,7 +10,7 @@ import numpy as np
 from index.answer import abstention
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
-from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown
+from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown, unspelled
 from index.answer.question import asked_terms, nouns
 from index.text.terms import terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
@@ -80,10 +80,12 @@ _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(
 # ("1100万スウェーデン・クローナ").
 _CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|ポンド|フラン|クローナ|クローネ|ルーブル|ルピー|"
              r"ペソ|レアル|バーツ|ドン|リンギット)")
-# "何個" is answered in native counters too ("7つ"); "割合はいくら" by a share ("3割", "45%").
-_COUNTER_FORMS = {"個": r"(?:個|つ)"}
-_SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
+# A counter has other spellings: "何個" is answered by "7つ", "何キロ" by "70km", "何割" by "30%";
+# "割合はいくら" by a share ("3割", "45%"), not by money.
 _SHARE = r"(?:割|%|％|パーセント|分)"
+_COUNTER_FORMS = {"個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
+                  "トン": r"(?:トン|t\b)", "割": _SHARE, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
+_SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
 _DIGIT = re.compile(r"\d")
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
@@ -116,7 +118,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     # confidence signals.
     question = nouns(q.text)
     focus = question.focus
-    missing = unknown(focus, ranking)
+    missing = unspelled(unknown(focus, ranking), q.text, hits[:COVER_PASSAGES])
     zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
     unmeant = next((t for t, z in zip(missing, zs) if z < COVERED_Z), None)
     if unmeant and not other_language:

@@ -6,6 +6,7 @@ and no sentence of the best passages means can.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -19,12 +20,22 @@ from index.types import Hit, Ranking
 COVERED_Z = 1.2
 # Only the best passages' sentences can cover a term: the answer would come from them.
 COVER_PASSAGES = 3
+# A run of kanji or of katakana: a compound noun, as a question spells it.
+_COMPOUND = re.compile(r"[\u4e00-\u9fff々〆ヶ]{2,}|[\u30a1-\u30faー・]{2,}")
 
 
 def unknown(words: list[str], ranking: Ranking) -> list[str]:
     """The words no passage of the library uses (none when the ranking does not know its vocabulary)."""
     known = ranking.known_terms
     return [] if known is None else [t for t in words if t not in known]
+
+
+def unspelled(words: list[str], question: str, hits: list[Hit]) -> list[str]:
+    """The words whose compound in the question the passages do not spell out either. Sudachi can
+    read a compound one way in a question and another in an article ("開経とされる" gives 開 and 経;
+    "…を開経、" does not), so a noun the vocabulary lacks may still be written there."""
+    runs = {w: [r for r in _COMPOUND.findall(question) if w in r] for w in words}
+    return [w for w in words if not any(r in h.passage.text for r in runs[w] for h in hits)]
 
 
 def meant(words: list[str], ranking: Ranking, hits: list[Hit],

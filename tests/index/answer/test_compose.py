@@ -168,7 +168,7 @@ def test_amount_question_takes_any_currency_and_counts_take_english_numbers():
 
 
 def test_count_questions_take_native_counters_and_shares():
-    """何個 is answered by 7つ as well as 7個; 割合はいくら by a share (3割, 45%), not by an amount of money."""
+    """何個 is answered by 7つ as well as 7個, 何キロ by 70km, 何割 by 42%; 割合はいくら by a share (3割, 45%), not by an amount of money."""
     from index.answer.compose import _count_cue
     from index.answer.ranking import Query
 
@@ -176,6 +176,7 @@ def test_count_questions_take_native_counters_and_shares():
         return _count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
 
     assert cue("寓話は何個あるか").search("七つの寓話") and cue("寓話は何個あるか").search("寓話は12個")
+    assert cue("東西の長さは約何キロか").search("東西約70km") and cue("何割が賛成したか").search("賛成は42%")
     share = cue("相談した人の割合はいくらか")
     assert share.search("相談した人は3割程度") and share.search("全体の45%") and not share.search("1,000円")
 

@@ -1,0 +1,20 @@
+"""Whether the best passages say the nouns of a question."""
+from index.answer.coverage import unspelled
+from index.types import Hit, Passage
+
+
+def _hit(text: str) -> Hit:
+    p = Passage(id=1, doc_path="/a.txt", text=text, start=0, end=len(text), title="t", section=None,
+                url=None, source=None, source_url=None, published=None, lang="ja")
+    return Hit(p, 0.2)
+
+
+def test_a_noun_whose_compound_the_passage_spells_is_not_missing():
+    """開 (from 開経 in the question) is written in a passage that says 開経, though Sudachi split it otherwise there."""
+    hits = [_hit("天台宗には『無量義経』を開経、『観普賢経』を結経とする見方がある。")]
+    assert unspelled(["開", "経典"], "天台宗で開経とされる経典は？", hits) == ["経典"]
+
+
+def test_a_single_character_alone_is_never_taken_as_spelled():
+    """A one-kanji noun with no compound around it is not found by a substring match (開 is in 開発 too)."""
+    assert unspelled(["開"], "何が開？", [_hit("新製品の開発が進む。")]) == ["開"]
