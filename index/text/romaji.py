@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _BASE = dict(zip(
     "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
@@ -68,11 +69,41 @@ def sounds_like(word: str, reading: str, threshold: float = 0.8) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= threshold
 
 
-def readings(text: str) -> set[str]:
-    """The katakana readings of a Japanese text's words (東京 -> トウキョウ)."""
+# A name Sudachi splits into words (潮霧: 潮 + 霧, 琴ヶ浦: 琴 + ヶ + 浦) is read whole from runs of up to
+# this many words written in kanji or katakana.
+MAX_RUN = 3
+_NAME_CHARS = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff々〆ヶヵ\u30a1-\u30faー]+$")
+# Compounds voice the sound that joins them (潮 shio + 霧 kiri is "Shiogiri"): a run's reading
+# compared with its first consonants voiced too.
+_VOICE = str.maketrans("カキクケコサシスセソタチツテトハヒフヘホ", "ガギグゲゴザジズゼゾダヂヅデドバビブベボ")
+
+
+@lru_cache(maxsize=8192)
+def readings(text: str) -> frozenset[str]:
+    """The katakana readings of a Japanese text's words (東京 -> トウキョウ), and of runs of up to
+    MAX_RUN words written in kanji or katakana, each later word also voiced (潮霧 -> シオギリ)."""
     from index.text.terms import tokenizer
 
-    return {m.reading_form() for m in tokenizer().tokenize(text) if m.reading_form()}
+    out: set[str] = set()
+    run: list[str] = []
+
+    def close():
+        for i in range(len(run)):
+            for j in range(i + 2, min(i + MAX_RUN, len(run)) + 1):
+                out.add("".join(run[i:j]))
+                out.add(run[i] + "".join(r[:1].translate(_VOICE) + r[1:] for r in run[i + 1:j]))
+        run.clear()
+
+    for m in tokenizer().tokenize(text):
+        reading = m.reading_form()
+        if reading:
+            out.add(reading)
+        if reading and _NAME_CHARS.match(m.surface()):
+            run.append(reading)
+        else:
+            close()
+    close()
+    return frozenset(out)
 
 
 def named_in(word: str, text: str) -> bool:
@@ -80,5 +111,5 @@ def named_in(word: str, text: str) -> bool:
     the romaji of a Japanese text's readings, or a Japanese word's reading in an English text."""
     if word.isascii():
         return any(sounds_like(word, r) for r in readings(text))
-    reading = "".join(readings(word)) if not re.fullmatch(r"[ァ-ヴー・]+", word) else word
-    return any(sounds_like(w, reading) for w in set(re.findall(r"[A-Za-z]{3,}", text)))
+    spoken = readings(word) if not re.fullmatch(r"[ァ-ヴー・]+", word) else {word}
+    return any(sounds_like(w, r) for w in set(re.findall(r"[A-Za-z]{3,}", text)) for r in spoken)

@@ -24,3 +24,11 @@ def test_named_in_reads_kanji_and_spells_out_japanese_in_english_text():
     assert named_in("irishio", "入潮港の埋め立て地に新工場を建てる。")
     assert not named_in("france", "ロシア帝国からアラスカを買い取った。")
     assert named_in("アラスカ", "The summit was held in Anchorage, Alaska.")
+
+
+def test_a_name_sudachi_splits_is_read_whole_with_its_voiced_join():
+    """潮霧 (潮 shio + 霧 kiri) is "Shiogiri" and 琴ヶ浦 "Kotogaura"; a claim naming them finds the Japanese passage."""
+    assert named_in("shiogiri", "潮霧町の谷村浩二町長は話した。")
+    assert named_in("kotogaura", "琴ヶ浦シティマラソンが開かれた。")
+    assert named_in("潮霧", "The Shiogiri Bridge opened on Saturday.")
+    assert not named_in("潮霧", "The Tokyo Bridge opened on Saturday.")
