@@ -272,3 +272,24 @@ def test_a_best_sentence_restating_the_question_brings_the_next_one():
     assert [c.text for c in _with_next_after_echo(q, scored[:1], scored)] == [scored[0].text, scored[1].text]
     other = Query("What do banks hold?", "en", np.zeros(4, np.float32), terms("What do banks hold?"))
     assert _with_next_after_echo(other, scored[:1], scored) == scored[:1]
+
+
+def test_a_question_and_a_sentence_in_different_languages_share_words_through_the_glossary():
+    """"How many employees…" finds more of itself in 従業員38人のうち21人… than in 1日8往復; and the reverse direction."""
+    from index.answer.compose import _score_sentence
+    from index.text.terms import terms
+
+    text = "How many employees will move to the shuttle bus?"
+    q = Query(text, "en", np.zeros(4, np.float32), terms(text))
+    staff = _scored("従業員38人のうち21人がシャトルバスに移る。", 0.1, lang="ja")
+    trips = _scored("現在は1日8往復にとどまる。", 0.1, pid=2, lang="ja")
+    args = (q, set(q.terms), set(), [])
+    assert _score_sentence(*args, staff.hit, staff.sentence, 0.1).score > \
+        _score_sentence(*args, trips.hit, trips.sentence, 0.1).score
+    ja = "従業員は何人移るか"
+    qj = Query(ja, "ja", np.zeros(4, np.float32), terms(ja))
+    moved = _scored("Of the company's 38 employees, 21 will move.", 0.1)
+    other = _scored("The bridge opened on Saturday.", 0.1, pid=2)
+    argj = (qj, set(qj.terms), set(), [])
+    assert _score_sentence(*argj, moved.hit, moved.sentence, 0.1).score > \
+        _score_sentence(*argj, other.hit, other.sentence, 0.1).score

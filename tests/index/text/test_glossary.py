@@ -1,0 +1,17 @@
+"""JMdict's English words for Japanese terms, from the committed glossary."""
+from index.text.glossary import english, translated
+from index.text.terms import terms
+
+
+def test_the_committed_glossary_gives_english_words_for_japanese_terms():
+    """従業員 is an employee, 住宅 housing, 最高経営責任者 a CEO; the words are stemmed as `terms` stems English."""
+    assert "employee" in english("従業員")
+    assert "housing" in english("住宅")
+    assert "ceo" in english("最高経営責任者")
+    assert english("取水") >= set(terms("water intake"))
+
+
+def test_a_word_the_glossary_lacks_has_no_english():
+    """An invented name or a hiragana particle is not glossed: nothing matches it by chance."""
+    assert english("潮霧") == frozenset() and english("を") == frozenset()
+    assert translated(["従業員", "潮霧"]) == english("従業員")
