@@ -168,7 +168,7 @@ class Signals:
     top_lexical: float  # the best passage's BM25 match, 0..1
     best_sentence: float  # the best sentence's score
     sentence_gap: float  # how far the best sentence leads the runner-up
-    cover: float  # share of the question's terms the best sentence uses (same language only)
+    cover: float  # share of the question's terms the best sentence says (across languages through the glossary)
     asked: float  # 1 when the best sentence names what the question asks for
     unknown_terms: float  # share of the question's nouns the corpus never uses
     same_language: float  # 1 when the best sentence is in the question's language

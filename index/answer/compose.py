@@ -12,7 +12,7 @@ from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown, unspelled
 from index.answer.question import asked_terms, nouns
-from index.text.glossary import english, translated
+from index.text.glossary import said
 from index.text.terms import terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
 
@@ -211,22 +211,12 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     text = _URL_TAIL.sub("", text) or text
     if not quotable(text, p, source_asked=_CITATION_LINE in wanted):
         return None
-    words = set(terms(text))
-    cover = len(_said(qterms, q.lang, p.lang, words)) / len(qterms) if qterms else 0.0
-    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * bool(_said(asked, q.lang, p.lang, words))
+    words = terms(text)
+    cover = len(said(q.terms, q.lang, p.lang, words)) / len(qterms) if qterms else 0.0
+    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * bool(said(list(asked), q.lang, p.lang, words))
     score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
     return Scored(hit, s, text, score)
-
-
-def _said(wanted: set[str], q_lang: str, p_lang: str, words: set[str]) -> set[str]:
-    """The question's terms a sentence's words say; across languages, through JMdict's glosses
-    (従業員: employee, worker)."""
-    if p_lang == q_lang:
-        return wanted & words
-    if q_lang == "en":
-        return wanted & translated(words)
-    return {t for t in wanted if english(t) & words}
 
 
 def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:

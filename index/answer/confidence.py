@@ -10,6 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from index.answer.logistic import load
+from index.text.glossary import said
 from index.text.terms import terms
 from index.types import Hit, Query, Ranking, Scored, Signals
 
@@ -23,7 +24,8 @@ def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], f
             asked: set[str]) -> Signals:
     """The answer's Signals; `focus` and `asked` are the question's nouns and asked-for noun (question.py)."""
     best = scored[0]
-    words = set(terms(best.text)) if best.hit.passage.lang == q.lang else set()
+    words = terms(best.text)
+    lang = best.hit.passage.lang
     qterms = set(q.terms)
     known = ranking.known_terms
     return Signals(
@@ -32,8 +34,8 @@ def signals(q: Query, ranking: Ranking, hits: list[Hit], scored: list[Scored], f
         top_lexical=hits[0].lexical,
         best_sentence=best.score,
         sentence_gap=best.score - scored[1].score if len(scored) > 1 else best.score,
-        cover=len(qterms & words) / len(qterms) if qterms else 0.0,
-        asked=float(bool(asked & words)),
+        cover=len(said(q.terms, q.lang, lang, words)) / len(qterms) if qterms else 0.0,
+        asked=float(bool(said(list(asked), q.lang, lang, words))),
         unknown_terms=(sum(t not in known for t in focus) / len(focus)) if focus and known is not None else 0.0,
         same_language=float(best.hit.passage.lang == q.lang),
         from_top=float(best.hit.passage.id == hits[0].passage.id),

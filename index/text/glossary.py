@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,9 +47,42 @@ def english(term: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words.split()) if words else frozenset()
 
 
-def translated(ja_terms: Iterable[str]) -> set[str]:
-    """The English words of all the Japanese terms."""
-    out: set[str] = set()
-    for t in ja_terms:
-        out |= english(t)
+# Sudachi reads in short units: 従業員 is 従業 + 員, 取水量 取水 + 量. JMdict's headword is the
+# compound, so runs of up to this many consecutive terms are looked up joined as well.
+MAX_COMPOUND = 3
+
+
+def _glossed(ja_terms: Sequence[str]) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, English words) of each term and each run of terms JMdict has a headword for."""
+    out = []
+    for i in range(len(ja_terms)):
+        for j in range(i + 1, min(i + MAX_COMPOUND, len(ja_terms)) + 1):
+            words = english("".join(ja_terms[i:j]))
+            if words:
+                out.append((i, j, words))
     return out
+
+
+def translated(ja_terms: Sequence[str]) -> set[str]:
+    """The English words of Japanese terms (in text order, so that compounds are found)."""
+    out: set[str] = set()
+    for _, _, words in _glossed(ja_terms):
+        out |= words
+    return out
+
+
+def said(wanted: Sequence[str], wanted_lang: str, text_lang: str, text_terms: Sequence[str]) -> set[str]:
+    """Which of the `wanted` terms (a question's, in order) a text's terms say: the same terms in
+    the same language; across languages, an English word the glosses of the Japanese text's words
+    hold, or a Japanese term whose glosses (or its compound's) hold a word of the English text."""
+    words = set(text_terms)
+    if wanted_lang == text_lang:
+        return set(wanted) & words
+    if wanted_lang == "en":
+        return set(wanted) & translated(text_terms)
+    wanted = list(wanted)
+    found: set[str] = set()
+    for i, j, glosses in _glossed(wanted):
+        if glosses & words:
+            found.update(wanted[i:j])
+    return found

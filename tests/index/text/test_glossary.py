@@ -15,3 +15,13 @@ def test_a_word_the_glossary_lacks_has_no_english():
     """An invented name or a hiragana particle is not glossed: nothing matches it by chance."""
     assert english("潮霧") == frozenset() and english("を") == frozenset()
     assert translated(["従業員", "潮霧"]) == english("従業員")
+    assert english("従業員") <= translated(terms("従業員が移る")), "a compound Sudachi splits is looked up joined"
+
+
+def test_said_finds_a_questions_terms_in_either_language():
+    """Same language: the shared terms; English question, Japanese text: through the text's glosses; and the reverse."""
+    from index.text.glossary import said
+
+    assert said(["bridge", "toll"], "en", "en", ["toll", "car"]) == {"toll"}
+    assert said(["employee", "bus"], "en", "ja", terms("従業員がバスに移る")) == {"employee", "bus"}
+    assert said(terms("従業員と潮霧"), "ja", "en", terms("Of the 38 employees, 21 will move.")) == {"従業", "員"}
