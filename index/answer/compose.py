@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown, unspelled
 from index.answer.question import asked_terms, nouns
 from index.text.glossary import said
-from index.text.terms import terms
+from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
 
 # Passages whose sentences compete to be the answer.
@@ -99,6 +100,12 @@ ASKED_BONUS = 0.04
 # of words the question does not use (jsquad-fit: under 0.2 the answer sat in a neighbour for 3 of
 # 19 such questions, and never above it).
 ECHO_NOVELTY = 0.2
+
+
+@lru_cache(maxsize=32768)
+def terms(text: str) -> tuple[str, ...]:
+    # The same sentences are scored for question after question: Sudachi reads each once.
+    return tuple(_terms(text))
 
 
 def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray],
