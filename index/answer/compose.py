@@ -147,7 +147,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if abstention.declines(grounds):
         message = NOT_MENTIONED[q.lang].format(term=unknown_names[0]) if unknown_names else NOT_COVERED[q.lang]
         return abstain(q, hits[:k], message)
-    chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights, q.lang), scored)
+    chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)
     if _WHICH_SOURCE.search(q.text):
         chosen = _with_source_line(chosen, scored)
     backing = signals(q, ranking, hits, scored, focus, set(asked_terms(q.text)))
@@ -243,27 +243,21 @@ def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:
     return not (p.lang == "ja" and _COMMENTARY.search(text))
 
 
-def choose(scored: list[Scored], term_weights: dict[str, float] | None = None, lang: str | None = None) -> list[Scored]:
+def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -> list[Scored]:
     """The best sentence, plus runners-up close behind it: one sentence is often only half
     the answer (the other half sits next to it, or in another article for a two-part question).
-    A runner-up further behind still joins when it covers question terms the others don't, in
-    either language (`lang` is the question's: the glossary finds its terms in the other)."""
+    A runner-up further behind still joins when it covers question terms the others don't."""
     weights = term_weights or {}
     total = sum(weights.values())
-    wanted = list(weights)
-
-    def says(c: Scored) -> set[str]:
-        return said(wanted, lang or c.hit.passage.lang, c.hit.passage.lang, terms(c.text))
-
     best = scored[0]
     chosen = [best]
-    covered = says(best)
+    covered = set(terms(best.text))
     for cand in scored[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < best.score - max(SENTENCE_MARGIN, COVER_MARGIN):
             break
         if any(_same_claim(cand.text, c.text) for c in chosen):
             continue
-        cand_terms = says(cand)
+        cand_terms = set(terms(cand.text))
         gain = sum(w for t, w in weights.items() if t in cand_terms and t not in covered) / total if total else 0.0
         if cand.score >= best.score - SENTENCE_MARGIN or gain >= COVER_GAIN:
             chosen.append(cand)

@@ -42,15 +42,6 @@ def test_sentence_covering_the_second_part_of_the_question_joins():
     assert second in choose([best, second], WEIGHTS)
 
 
-def test_the_second_part_in_the_other_language_joins_through_the_glossary():
-    """An English question's second half said only in a Japanese sentence (避難指示: evacuation order) still joins."""
-    weights = {"helicopter": 2.0, "evacuation": 1.5, "order": 1.0}
-    best = _scored("Helicopters airlifted 27 residents.", 0.20)
-    second = _scored("312世帯714人に避難指示が出た。", 0.20 - (SENTENCE_MARGIN + COVER_MARGIN) / 2, pid=2, lang="ja")
-    assert second in choose([best, second], weights, "en")
-    assert second not in choose([best, second], weights)
-
-
 def test_sentence_adding_no_new_question_terms_stays_out():
     """A lower sentence that only repeats terms already covered is not added."""
     best = _scored("The pitcher Yamamoto was named MVP.", 0.20)
