@@ -218,9 +218,11 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     text = _URL_TAIL.sub("", text) or text
     if not quotable(text, p, source_asked=_CITATION_LINE in wanted):
         return None
+    # The question's words said by the sentence, in its language or through the glossary.
     words = terms(text)
     cover = len(said(q.terms, q.lang, p.lang, words)) / len(qterms) if qterms else 0.0
-    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * bool(said(list(asked), q.lang, p.lang, words))
+    names_asked = bool(said(list(asked), q.lang, p.lang, words))
+    score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * names_asked
     score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
     return Scored(hit, s, text, score)

@@ -2,8 +2,8 @@
 
 e5 tells that a sentence in the other language is about a question's topic, not which one answers
 it: "How many of the ferry company's staff are moving…" scores "現在は1日8往復にとどまる" and
-"従業員38人のうち21人が…" alike. The words can: 従業員 is glossed "employee; staff", so the second
-shares a word with the question. glossary.tsv.gz is built from JMdict (the Electronic Dictionary
+"従業員38人のうち21人が…" alike. The words can: 従業員 is glossed "employee; worker", so the second
+shares a word with "How many employees…". glossary.tsv.gz is built from JMdict (the Electronic Dictionary
 Research and Development Group, CC BY-SA 4.0, https://www.edrdg.org/edrdg/licence.html) by
 scripts/build_glossary.py; each line is a headword, a tab, and the English words of its glosses.
 """
@@ -24,8 +24,8 @@ _table: dict[str, str] | None = None
 
 
 def _entries() -> dict[str, str]:
-    # Loaded on first use (about half a second, 60 MB): only a question and a passage in
-    # different languages need it. Values stay strings until a word is looked up.
+    # Loaded on first use (about half a second and 50 MB on 2 cores): only a question and a
+    # passage in different languages need it. Values stay strings until a word is looked up.
     global _table
     if _table is None:
         with _lock:
