@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import replace
 
@@ -94,7 +95,9 @@ def test_cooldown_refuses_a_second_question_politely(env):
         await fake.replies(await fake.slash("ask", question=LIBRARY_QUESTION))
         (refusal,) = await fake.replies(await fake.slash("ask", question=LIBRARY_QUESTION))
         assert refusal.message["flags"] & EPHEMERAL
-        assert "Please wait 60 s" in refusal.message["content"]
+        # The first answer's own time counts against the minute (more on a loaded CI machine).
+        wait = re.search(r"Please wait (\d+) s", refusal.message["content"])
+        assert wait and 50 <= int(wait.group(1)) <= 60
         (other,) = await fake.replies(await fake.slash("ask", question=LIBRARY_QUESTION, user=ADMIN_ID))
         assert "[1]" in other.message["content"]
 
