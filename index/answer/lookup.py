@@ -38,6 +38,19 @@ _POLES = (
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
+# Who won and who lost: "The Dodgers lost to the Blue Jays" and "the Blue Jays … dropping the last
+# two games" both say who lost, on opposite sides. The winner is the subject of a win verb, the
+# loser its object; the loser is the subject of a lose verb, the winner what it lost "to".
+_EN_WIN = re.compile(r"\b(?:beat|beats|defeat(?:s|ed)?|won|wins|edged|swept|routed|overcame|outlasted)\b")
+_EN_LOSE = re.compile(r"\b(?:lost|loses|lose|losing|dropp(?:ed|ing)|fell to)\b")
+_EN_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+# Capitalised words that name no side: a sentence's first word, counted things ("Game 7").
+_NOT_A_SIDE = frozenset("""the a an in on at after before but and instead then game games series round
+    match set inning innings week day monday tuesday wednesday thursday friday saturday sunday""".split())
+_JA_SIDE = r"([ァ-ヴー・]{2,}|[一-龥]{2,}[ァ-ヴー]*)"
+_JA_WON = re.compile(_JA_SIDE + r"(?:が|は)[^。]*?" + _JA_SIDE + r"(?:ら)?(?:を|に)[^。]*?(?:勝っ|勝利|下し|破っ|制し)")
+_JA_LOST = re.compile(_JA_SIDE + r"(?:が|は)[^。]*?" + _JA_SIDE + r"(?:ら)?に[^。]*?(?:敗れ|負け|屈し)")
+
 
 def supporting(claim: Query, ranking: Ranking, k: int,
                embed_queries: Callable[[list[str]], np.ndarray]) -> list[Citation]:
@@ -63,6 +76,8 @@ def _supports(claim: Query, hit: Hit, sentence: Scored, ranking: Ranking,
     if any(n not in _numbers(context) for n in _numbers(claim.text)):
         return False
     if _opposite(claim.text, sentence.text):
+        return False
+    if p.lang == claim.lang and _sides_conflict(_sides(claim.text), _sides(sentence.text)):
         return False
     wanted = focus_terms(claim.text)
     if p.lang == claim.lang:
@@ -98,6 +113,47 @@ def _opposite(claim: str, sentence: str) -> bool:
             if re.search(mine, claim) and not re.search(mine, sentence) and re.search(other, sentence):
                 return True
     return False
+
+
+def _sides(text: str) -> dict[str, bool]:
+    """The names a text says won (True) or lost (False)."""
+    out: dict[str, bool] = {}
+    if re.search(r"[ぁ-んァ-ヴ一-龥]", text):
+        for pattern, first_won in ((_JA_WON, True), (_JA_LOST, False)):
+            for m in pattern.finditer(text):
+                out.setdefault(m.group(1), first_won)
+                out.setdefault(m.group(2), not first_won)
+        return out
+    names = [(m.start(), m.end(), n) for m in _EN_NAME.finditer(text) if (n := _side_name(m.group()))]
+    for verbs, won in ((_EN_WIN, True), (_EN_LOSE, False)):
+        for m in verbs.finditer(text):
+            clause_start = max(text.rfind(c, 0, m.start()) for c in ".;") + 1
+            before = [n for a, _, n in names if clause_start <= a < m.start()]
+            if before:
+                out.setdefault(before[-1], won)
+            after = text[m.end():]
+            # "beat the Blue Jays": the object lost; "lost Game 7 to the Blue Jays": it won.
+            obj = re.match(r"\s+(?:the\s+)?", after) if won else re.search(r"\s+to\s+(?:the\s+)?", after[:40])
+            if obj:
+                at = m.end() + obj.end()
+                following = [n for a, _, n in names if a == at]
+                if following:
+                    out.setdefault(following[0], not won)
+    return out
+
+
+def _side_name(span: str) -> str:
+    words = [w for w in span.split() if w.lower().strip(".") not in _NOT_A_SIDE and not w[:1].isdigit()]
+    return " ".join(words)
+
+
+def _sides_conflict(claim: dict[str, bool], sentence: dict[str, bool]) -> bool:
+    """Whether a side the claim names won where the sentence says it lost, or the reverse; "Blue
+    Jays" and "Toronto Blue Jays" are one side."""
+    def same(a: str, b: str) -> bool:
+        return bool({w.lower() for w in a.split() if len(w) > 2} & {w.lower() for w in b.split() if len(w) > 2}) \
+            or a in b or b in a
+    return any(same(a, b) and won != lost_or_won for a, won in claim.items() for b, lost_or_won in sentence.items())
 
 
 def _memo(embed_queries: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:

@@ -1,5 +1,5 @@
 """Citation lookup: which passages support a claim, which are only related, and the sentence that bears on it."""
-from index.answer.lookup import _numbers, _opposite
+from index.answer.lookup import _numbers, _opposite, _sides, _sides_conflict
 
 
 def test_opposite_outcomes_are_told_apart_in_both_languages():
@@ -8,6 +8,21 @@ def test_opposite_outcomes_are_told_apart_in_both_languages():
     assert _opposite("来館者は増えた", "来館者は前年より減少した。")
     assert not _opposite("The Dodgers beat the Blue Jays", "Instead, they beat the Toronto Blue Jays 5-4.")
     assert not _opposite("The museum reopened", "The museum reopened on Friday.")
+
+
+def test_who_won_and_who_lost_are_read_from_subject_and_object():
+    """"A lost to B" makes B the winner; "B … dropping the last two games" makes B a loser: the two conflict."""
+    claim = _sides("The Dodgers lost Game 7 to the Blue Jays")
+    assert claim == {"Dodgers": False, "Blue Jays": True}
+    dropped = _sides("The Blue Jays, chasing their first title, had taken a 3-2 series lead before dropping "
+                     "the last two games at home.")
+    assert dropped == {"Blue Jays": False}
+    assert _sides_conflict(claim, dropped)
+    assert not _sides_conflict(_sides("The Dodgers beat the Blue Jays in Game 7"), dropped)
+    assert _sides("Instead, they beat the Toronto Blue Jays 5-4.") == {"Toronto Blue Jays": False}
+    assert _sides("高岡氏が黒田氏らを破って初当選した。") == {"高岡氏": True, "黒田氏": False}
+    assert _sides_conflict(_sides("黒田氏は高岡氏に敗れた"), _sides("黒田氏が高岡氏に勝った。"))
+    assert _sides("The museum reopened on Friday.") == {}
 
 
 def test_numbers_compare_without_thousands_separators():
@@ -22,9 +37,12 @@ def _engine(tmp_path, embedder):
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "series.txt").write_text(
-        "Dodgers repeat as champions\nURL: https://sports.example.com/ws\nDate: 2025-11-02\n\n"
+        "Dodgers repeat as champions after Game 7 in Toronto\nURL: https://sports.example.com/ws\nDate: 2025-11-02\n\n"
         "The Dodgers were two outs from elimination on Saturday. Instead, they beat the Toronto Blue Jays "
-        "5-4 in 11 innings to win Game 7. Yamamoto pitched the final two innings.\n", encoding="utf-8")
+        "5-4 in 11 innings to win Game 7. Yamamoto pitched the final two innings. He was named the series' "
+        "most valuable player after winning three games, including a complete game earlier in the week. "
+        "Ohtani said afterward that he considers his teammate the best pitcher in the world.\n\n"
+        "The Blue Jays had taken a 3-2 series lead before dropping the last two games at home.\n", encoding="utf-8")
     (folder / "alaska.txt").write_text(
         "アラスカの歴史\nURL: https://news.example.jp/alaska\nDate: 2025-08-14\n\n"
         "米国は1867年、ロシア帝国からアラスカを720万ドルで買い取った。今も当時の教会が残る。\n", encoding="utf-8")
@@ -41,7 +59,7 @@ def test_cite_gives_a_verdict_and_marks_the_sentence(tmp_path, embedder):
     assert stated[0].role == "supports" and "they beat the Toronto Blue Jays" in stated[0].quote
     assert stated[0].quote in stated[0].passage
     lost = eng.cite("The Dodgers lost Game 7 to the Blue Jays")
-    assert lost and not any(c.role == "supports" and "beat" in c.quote for c in lost)
+    assert lost and all(c.role == "related" for c in lost)
     russia = eng.cite("アラスカはロシアから買い取られた")
     assert russia[0].role == "supports" and "ロシア帝国" in russia[0].quote
     france = eng.cite("Alaska was bought from France")
