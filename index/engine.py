@@ -11,7 +11,7 @@ from index.ingest import pipeline as ingesting
 from index.allocator import pin_malloc_thresholds
 from index.answer.compose import compose
 from index.answer.lookup import supporting
-from index.embedding import Embedder, embedder_name, load_embedder
+from index.embedding import Embedder, SecondOpinion, embedder_name, load_embedder
 from index.ingest.decoding import clean_text
 from index.errors import EmptyQuestion, QuestionTooLong
 from index.answer.ranking import Searcher
@@ -60,7 +60,8 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.store = store
         self.embedder = embedder
-        self.searcher = Searcher(store, embedder)
+        self.second = SecondOpinion()
+        self.searcher = Searcher(store, embedder, self.second)
         self._write_lock = threading.Lock()
         self._answers: OrderedDict[tuple[str, int, int], Answer] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -129,7 +130,7 @@ class Engine:
         URL); `drop` names indexed articles to remove in the same generation."""
         with self._write_lock:
             return ingesting.ingest(self.store, self.embedder, [Path(p) for p in paths], progress, wait=wait,
-                                    drop=list(drop), documents=list(documents))
+                                    drop=list(drop), documents=list(documents), second=self.second)
 
     def find(self, wanted: str) -> list[SourceInfo]:
         """The articles a user may mean by `wanted`, by the first rule that matches any: the exact

@@ -76,6 +76,8 @@ class Sentence:
     start: int
     end: int
     vector: np.ndarray
+    # The cross-lingual model's vector (embedding.SecondOpinion); None in an index without it.
+    second: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class NewPassage:
     terms: list[str]
     vector: np.ndarray
     sentences: list[tuple[int, int, np.ndarray]]
+    # The cross-lingual model's vector of each sentence, in the same order; empty without it.
+    second: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class Query:
     lang: str
     vector: np.ndarray
     terms: list[str]
+    # The cross-lingual model's vector, when the library holds both languages; else None.
+    second: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from index.store.calibration import embed_reference, offset_key
-from index.embedding import Embedder
+from index.embedding import Embedder, SecondOpinion
 from index.text.language import detect_lang
 from index.store.database import LANGS, Snapshot, Store
 from index.text.terms import query_terms
@@ -23,9 +23,10 @@ SAME_ARTICLE_PENALTY = 0.01
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Embedder):
+    def __init__(self, store: Store, embedder: Embedder, second: SecondOpinion | None = None):
         self.store = store
         self.embedder = embedder
+        self.second = second
         self._reference: dict[str, np.ndarray] = {}
         self._reference_lock = threading.Lock()
 
@@ -42,7 +43,9 @@ class Searcher:
 
     def query(self, text: str) -> Query:
         vec = self.embedder.embed_queries([text])[0]
-        return Query(text, detect_lang(text), vec, query_terms(text))
+        # ~3 ms on 2 cores; the answer step uses it only when its candidates are in both languages.
+        second = self.second.embed([text])[0] if self.second is not None else None
+        return Query(text, detect_lang(text), vec, query_terms(text), second)
 
     @staticmethod
     def offset(qlang: str, plang: str, snapshot: Snapshot) -> float:

@@ -25,8 +25,8 @@ from index.settings import ANN_THRESHOLD
 from index.store.calibration import decode_reference
 from index.store.dense import DenseIndexes
 from index.store.lexical import BM25
-from index.store.schema import (DB_NAME, LANGS, PASSAGE_COLS, SCHEMA, SCHEMA_VERSION, VISIBLE, connect,
-                                connect_read_only, writable)
+from index.store.schema import (DB_NAME, LANGS, PASSAGE_COLS, SCHEMA, SCHEMA_VERSION, VISIBLE, columns, connect,
+                                connect_read_only, upgrade, writable)
 from index.store.writer import Writer
 from index.types import Passage, Sentence, SourceInfo
 
@@ -108,6 +108,7 @@ class Store(SnapshotFields):
             else:
                 store._con = connect(store.db_path)
                 store._con.executescript(SCHEMA)
+                upgrade(store._con)
         store._load(search_files)
         return store
 
@@ -155,6 +156,7 @@ class Store(SnapshotFields):
     def _load(self, search_files: bool = True) -> None:
         """Read the committed generation and publish it as one snapshot."""
         meta = self.meta()
+        self._has_second = "second" in columns(self.con, "sentences")
         if int(meta.get("schema", SCHEMA_VERSION)) != SCHEMA_VERSION:
             raise IndexCorrupt(self.db_path, f"index schema {meta['schema']}; this citebot reads {SCHEMA_VERSION}",
                                self.directory, "reingest")
@@ -204,10 +206,12 @@ class Store(SnapshotFields):
         if not passage_ids:
             return []
         marks = ",".join("?" * len(passage_ids))
+        # A read-only index from before the column was added has none.
+        second = "second" if self._has_second else "NULL"
         rows = self._all(
-            f'SELECT passage_id, start, "end", vector FROM sentences WHERE passage_id IN ({marks}) ORDER BY id',
+            f'SELECT passage_id, start, "end", vector, {second} FROM sentences WHERE passage_id IN ({marks}) ORDER BY id',
             passage_ids)
-        return [Sentence(p, s, e, _vec(v)) for p, s, e, v in rows]
+        return [Sentence(p, s, e, _vec(v), _vec(u) if u else None) for p, s, e, v, u in rows]
 
     def sources(self) -> list[SourceInfo]:
         """The visible articles, by title (case-insensitively) then path: the order /sources numbers them in."""

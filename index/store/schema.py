@@ -25,9 +25,20 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_path);
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY AUTOINCREMENT, passage_id INTEGER NOT NULL, start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL, vector BLOB NOT NULL);
+    "end" INTEGER NOT NULL, vector BLOB NOT NULL, second BLOB);
 CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage_id);
 """
+
+
+def upgrade(con: sqlite3.Connection) -> None:
+    """Bring an index from before a column was added up to date, in place: a nullable column
+    costs nothing to add and the rows without it read as before."""
+    if "second" not in columns(con, "sentences"):
+        con.execute("ALTER TABLE sentences ADD COLUMN second BLOB")
+
+
+def columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
 
 VISIBLE = "born <= :g AND (dead IS NULL OR dead > :g)"
 

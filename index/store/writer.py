@@ -102,15 +102,33 @@ class Writer:
                     rows.append((pid, doc.path, p.start, p.end, p.text, doc.title, p.section, doc.url, p.source,
                                  p.source_url, p.published, p.lang, doc.outlet, SEP.join(p.terms),
                                  np.asarray(p.vector, dtype=np.float32).tobytes(), self.gen))
-                    sents.extend((pid, s, e, np.asarray(v, dtype=np.float32).tobytes()) for s, e, v in p.sentences)
+                    second = p.second or (None,) * len(p.sentences)
+                    sents.extend((pid, s, e, np.asarray(v, dtype=np.float32).tobytes(),
+                                  None if u is None else np.asarray(u, dtype=np.float32).tobytes())
+                                 for (s, e, v), u in zip(p.sentences, second))
             self.con.executemany(
                 "INSERT INTO documents (path, content_hash, title, url, published, outlet, lang, format, text, born)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
             self.con.executemany(
                 'INSERT INTO passages (id, doc_path, start, "end", text, title, section, url, source, source_url,'
                 " published, lang, outlet, terms, vector, born) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self.con.executemany('INSERT INTO sentences (passage_id, start, "end", vector) VALUES (?,?,?,?)', sents)
+            self.con.executemany('INSERT INTO sentences (passage_id, start, "end", vector, second) VALUES (?,?,?,?,?)',
+                                 sents)
         self.changed |= bool(docs)
+
+    def without_second(self, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` visible sentences that lack the cross-lingual vector: (id, text). An index
+        from before that vector gets it on its next ingest."""
+        rows = self.con.execute(
+            """SELECT s.id, p.text, p.start, s.start, s."end" FROM sentences s JOIN passages p ON p.id = s.passage_id
+                WHERE s.second IS NULL AND p.born <= :g AND (p.dead IS NULL OR p.dead > :g) LIMIT :n""",
+            {"g": self.gen, "n": limit}).fetchall()
+        return [(sid, text[start - p0:end - p0]) for sid, text, p0, start, end in rows]
+
+    def set_second(self, vectors: dict[int, np.ndarray]) -> None:
+        with self._tx():
+            self.con.executemany("UPDATE sentences SET second = ? WHERE id = ?",
+                                 [(np.asarray(v, dtype=np.float32).tobytes(), sid) for sid, v in vectors.items()])
 
     def visible_rows(self, cols: str) -> Iterator[tuple]:
         return self.con.execute(f"SELECT {cols} FROM passages WHERE {VISIBLE} ORDER BY id", {"g": self.gen})

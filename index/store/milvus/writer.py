@@ -172,6 +172,14 @@ class MilvusWriter:
                 return
             yield row
 
+    def without_second(self, limit: int) -> list[tuple[int, str]]:
+        """The collections hold no cross-lingual sentence vectors (yet): answers from a Milvus
+        library choose sentences with e5 alone."""
+        return []
+
+    def set_second(self, vectors: dict) -> None:
+        raise NotImplementedError("Milvus collections hold no cross-lingual sentence vectors")
+
     def count(self, lang: str) -> int:
         return self.counts.get(lang, 0)
 

@@ -160,3 +160,44 @@ def test_reference_vectors_are_stored_and_a_fresh_reader_does_not_embed_them(tmp
     fresh = Engine.open(tmp_path / "index", embedder=Counting())
     answer = fresh.ask("What was the attendance at the library's opening concert?")
     assert answer.abstained and "attendance" in answer.message and Counting.passages == 0
+
+
+def test_every_sentence_gets_the_cross_lingual_vector(tmp_path, corpus, embedder):
+    """An ingest stores the second model's unit vector with each sentence, and a reader gets it back."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    ids = [p for (p,) in eng.store.con.execute("SELECT id FROM passages")]
+    sentences = eng.store.sentences(ids)
+    assert sentences and all(s.second is not None and abs(float(s.second @ s.second) - 1) < 1e-4 for s in sentences)
+    eng.close()
+
+
+def test_an_index_from_before_the_cross_lingual_vectors_is_upgraded_and_backfilled(tmp_path, corpus, embedder,
+                                                                                       monkeypatch):
+    """An older index (no second column) opens and answers; its next ingest, with no file changed,
+    gives every sentence the vector; opened read-only, the old index still answers."""
+    import sqlite3
+
+    import index.store.database as database
+
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    eng.close()
+    db = tmp_path / "index" / "citebot.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE sentences DROP COLUMN second")
+    con.commit()
+    con.close()
+    with monkeypatch.context() as m:  # as on a read-only file system (root may write anywhere)
+        m.setattr(database, "writable", lambda *_: False)
+        frozen = _engine(tmp_path, embedder)
+        assert frozen.store.read_only and not frozen.ask("港町の祭りには何人が訪れた?").abstained
+        frozen.close()
+    eng = _engine(tmp_path, embedder)
+    assert eng.store.con.execute("SELECT COUNT(*) FROM sentences WHERE second IS NOT NULL").fetchone()[0] == 0
+    assert not eng.ask("港町の祭りには何人が訪れた?").abstained
+    report = eng.ingest([corpus])
+    assert len(report.unchanged) == 2 and not report.added
+    missing = eng.store.con.execute("SELECT COUNT(*) FROM sentences WHERE second IS NULL").fetchone()[0]
+    assert missing == 0
+    eng.close()
