@@ -3,7 +3,8 @@
 A passage "supports" the claim when its closest sentence, read under its article's title and
 section, states the claim's particulars: every name and noun of the claim (in words; in the
 other language, a name spelled out in the readings and other nouns in meaning), every number,
-and not the opposite outcome ("beat" for "lost", 減 for 増). Otherwise it is only "related":
+and not the opposite outcome ("beat" for "lost", 減 for 増) nor a side of a win or loss on the other
+side ("A lost to B" against "B … dropping the last two games"). Otherwise it is only "related":
 about the same thing, not saying it. No entailment model runs here: a "supports" verdict is
 conservative, and a passage that states the claim in other words may be marked "related".
 """
