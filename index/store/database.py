@@ -211,7 +211,8 @@ class Store(SnapshotFields):
         rows = self._all(
             f'SELECT passage_id, start, "end", vector, {second} FROM sentences WHERE passage_id IN ({marks}) ORDER BY id',
             passage_ids)
-        return [Sentence(p, s, e, _vec(v), _vec(u) if u else None) for p, s, e, v, u in rows]
+        return [Sentence(p, s, e, _vec(v), np.frombuffer(u, dtype=np.float16).astype(np.float32) if u else None)
+                for p, s, e, v, u in rows]
 
     def sources(self) -> list[SourceInfo]:
         """The visible articles, by title (case-insensitively) then path: the order /sources numbers them in."""

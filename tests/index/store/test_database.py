@@ -163,12 +163,12 @@ def test_reference_vectors_are_stored_and_a_fresh_reader_does_not_embed_them(tmp
 
 
 def test_every_sentence_gets_the_cross_lingual_vector(tmp_path, corpus, embedder):
-    """An ingest stores the second model's unit vector with each sentence, and a reader gets it back."""
+    """An ingest stores the second model's unit vector (float16) with each sentence, and a reader gets it back."""
     eng = _engine(tmp_path, embedder)
     eng.ingest([corpus])
     ids = [p for (p,) in eng.store.con.execute("SELECT id FROM passages")]
     sentences = eng.store.sentences(ids)
-    assert sentences and all(s.second is not None and abs(float(s.second @ s.second) - 1) < 1e-4 for s in sentences)
+    assert sentences and all(s.second is not None and abs(float(s.second @ s.second) - 1) < 1e-2 for s in sentences)
     eng.close()
 
 
