@@ -16,17 +16,24 @@ def log_path() -> Path:
 def progress_bar():
     from tqdm import tqdm
 
+    from index.ingest.pipeline import BACKFILL
+
     bar = None
 
     def update(path: str, done: int, total: int) -> None:
         nonlocal bar
+        # After the files, an index from before the cross-lingual vectors gets its sentences'.
+        backfill = path == BACKFILL
         if bar is None:
-            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+            bar = tqdm(total=total, unit="sentence" if backfill else "file", desc=BACKFILL if backfill else "ingest",
+                       file=sys.stderr, dynamic_ncols=True)
         bar.n = done
-        bar.set_postfix_str(Path(path).name[-40:] if path else "writing index")
+        if not backfill:
+            bar.set_postfix_str(Path(path).name[-40:] if path else "writing index")
         bar.refresh()
-        if done == total and not path:
+        if done == total and (backfill or not path):
             bar.close()
+            bar = None
 
     return update
 

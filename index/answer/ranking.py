@@ -43,7 +43,7 @@ class Searcher:
 
     def query(self, text: str) -> Query:
         vec = self.embedder.embed_queries([text])[0]
-        # ~3 ms on 2 cores; the answer step uses it only when its candidates are in both languages.
+        # ~4 ms on 2 cores; the answer step uses it only when its candidates are in both languages.
         second = self.second.embed([text])[0] if self.second is not None else None
         return Query(text, detect_lang(text), vec, query_terms(text), second)
 

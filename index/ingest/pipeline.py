@@ -25,8 +25,10 @@ OFFSET_PASSAGES = 20_000
 # Texts (passages and sentences, across documents) sent to the embedder per call: big enough to
 # keep its threads busy, small enough that a large corpus never sits in memory at once.
 EMBED_BATCH = 64
-# Sentences of an older index given their cross-lingual vectors per transaction.
+# Sentences of an older index given their cross-lingual vectors per transaction, and the name
+# their progress reports go by (an older index's first ingest may take minutes over them).
 BACKFILL_BATCH = 512
+BACKFILL = "cross-lingual vectors"
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
 log = logging.getLogger(__name__)
@@ -72,15 +74,23 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
         if w.changed:
             calibrate(w, embedder)
         if second is not None:
-            backfill(w, second)
+            backfill(w, second, progress)
     return report
 
 
-def backfill(w: Writer, second: SecondOpinion) -> None:
-    """Give the sentences of an index built before the cross-lingual vectors theirs (about 850
-    sentences a second on 2 cores: a minute for a 10k-passage library)."""
+def backfill(w: Writer, second: SecondOpinion, progress: Progress | None = None) -> None:
+    """Give the sentences of an index built before the cross-lingual vectors theirs (about 500
+    sentences a second on 2 cores: a minute and a half for a 10k-passage library), reporting
+    progress as (BACKFILL, done, total)."""
+    total = w.count_without_second()
+    done = 0
     while rows := w.without_second(BACKFILL_BATCH):
+        if progress:
+            progress(BACKFILL, done, total)
         w.set_second(dict(zip((sid for sid, _ in rows), second.embed([text for _, text in rows]))))
+        done += len(rows)
+    if progress and total:
+        progress(BACKFILL, total, total)
 
 
 def remove(store: Store, embedder: Embedder, path: str) -> bool:

@@ -116,6 +116,12 @@ class Writer:
                                  sents)
         self.changed |= bool(docs)
 
+    def count_without_second(self) -> int:
+        return self.con.execute(
+            """SELECT COUNT(*) FROM sentences s JOIN passages p ON p.id = s.passage_id
+               WHERE s.second IS NULL AND p.born <= :g AND (p.dead IS NULL OR p.dead > :g)""",
+            {"g": self.gen}).fetchone()[0]
+
     def without_second(self, limit: int) -> list[tuple[int, str]]:
         """Up to `limit` visible sentences that lack the cross-lingual vector: (id, text). An index
         from before that vector gets it on its next ingest."""

@@ -201,3 +201,18 @@ def test_an_index_from_before_the_cross_lingual_vectors_is_upgraded_and_backfill
     missing = eng.store.con.execute("SELECT COUNT(*) FROM sentences WHERE second IS NULL").fetchone()[0]
     assert missing == 0
     eng.close()
+
+
+def test_the_backfill_reports_its_progress(tmp_path, corpus, embedder):
+    """An older index's sentences get their vectors with progress reported as (BACKFILL, done, total), ending at total."""
+    from index.ingest.pipeline import BACKFILL
+
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    n = eng.store.con.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    eng.store.con.execute("UPDATE sentences SET second = NULL")
+    seen = []
+    eng.ingest([corpus], progress=lambda path, done, total: seen.append((path, done, total)))
+    backfill = [s for s in seen if s[0] == BACKFILL]
+    assert backfill[0] == (BACKFILL, 0, n) and backfill[-1] == (BACKFILL, n, n)
+    eng.close()
