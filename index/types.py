@@ -140,8 +140,6 @@ class Query:
     lang: str
     vector: np.ndarray
     terms: list[str]
-    # The cross-lingual model's vector, when the library holds both languages; else None.
-    second: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +153,9 @@ class Ranking:
     known_terms: Container[str] | None
     # lang -> unrelated reference sentences embedded as passages: what "not about it" scores
     reference: Callable[[str], np.ndarray]
+    # The question's vector from the cross-lingual second model (embedding.SecondOpinion), embedded
+    # on first call: only a question whose candidate sentences are in both languages needs it.
+    second: Callable[[], np.ndarray | None] = lambda: None
 
 
 @dataclass(frozen=True)

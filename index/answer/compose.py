@@ -213,16 +213,20 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
             scored = _score_sentence(q, qterms, asked, wanted, hit, s, sim)
             if scored is not None:
                 out.append(scored)
-    return sorted(_with_second_opinion(q, out), key=lambda x: -x.score)
+    return sorted(_with_second_opinion(out, ranking.second), key=lambda x: -x.score)
 
 
-def _with_second_opinion(q: Query, scored: list[Scored]) -> list[Scored]:
-    if q.second is None or len({c.hit.passage.lang for c in scored}) < 2:
+def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray | None]) -> list[Scored]:
+    """`question` gives the question's second-model vector; it is asked only when needed."""
+    if len({c.hit.passage.lang for c in scored}) < 2:
         return scored
     vectors = [c.sentence.second for c in scored]
     if any(v is None for v in vectors):  # an index from before the second model, or on Milvus
         return scored
-    sims = np.stack(vectors) @ q.second
+    q = question()
+    if q is None:
+        return scored
+    sims = np.stack(vectors) @ q
     z = (sims - sims.mean()) / max(float(sims.std()), 1e-6)
     return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
 
