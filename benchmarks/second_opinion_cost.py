@@ -23,7 +23,7 @@ from index.evaluation import load_questions  # noqa: E402
 from index.ingest.chunking import chunk_document  # noqa: E402
 from index.ingest.files import iter_article_files, read_article  # noqa: E402
 from index.ingest.loaders import load_document  # noqa: E402
-from index.ingest.pipeline import passage_embed_text  # noqa: E402
+from index.ingest.pipeline import embed_texts, sentence_texts  # noqa: E402
 from index.settings import DEFAULT_MODEL, default_threads  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
@@ -36,28 +36,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args(argv)
     main_model, second = load_embedder(DEFAULT_MODEL, default_threads()), SecondOpinion()
-    passages, sentences = [], []
+    texts, sentences, passages = [], [], 0
     for path, problem in iter_article_files([args.corpus]):
         if problem:
             continue
         doc = load_document(path, read_article(path))
-        for c in chunk_document(doc):
-            passages.append(passage_embed_text(doc.title, c.block.section, doc.text[c.start:c.end]))
-            sentences.extend(doc.text[s.start:s.end] for s in c.sentences)
+        chunks = chunk_document(doc)
+        texts += embed_texts(doc, chunks)  # what the pipeline gives each model
+        sentences += sentence_texts(doc, chunks)
+        passages += len(chunks)
     main_model.embed_passages(["warm-up"]), second.embed(["warm-up"])
     main_s, second_s = [], []
     for _ in range(args.rounds):
         t = time.perf_counter()
-        for i in range(0, len(passages + sentences), 64):
-            main_model.embed_passages((passages + sentences)[i:i + 64])
+        for i in range(0, len(texts), 64):
+            main_model.embed_passages(texts[i:i + 64])
         main_s.append(time.perf_counter() - t)
         t = time.perf_counter()
         for i in range(0, len(sentences), 64):
             second.embed(sentences[i:i + 64])
         second_s.append(time.perf_counter() - t)
     m, s = statistics.median(main_s), statistics.median(second_s)
-    print(f"ingest: {len(passages)} passages, {len(sentences)} sentences; main model {m:.1f} s "
-          f"({len(passages) / m:.1f} passages/s with their sentences), second model {s:.2f} s "
+    print(f"ingest: {passages} passages, {len(sentences)} sentences; main model {m:.1f} s "
+          f"({passages / m:.1f} passages/s with their sentences), second model {s:.2f} s "
           f"({len(sentences) / s:.0f} sentences/s): +{100 * s / m:.1f} % of the embedding time")
     questions = [q.question for q in load_questions(args.questions)]
     for q in questions[:2]:

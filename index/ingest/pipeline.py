@@ -140,7 +140,7 @@ class _Batch:
             return
         texts = [t for item in self.pending for t in item.texts]
         vectors = self.embedder.embed_passages(texts)
-        sentences = [_sentence_texts(item.doc, item.chunks) for item in self.pending]
+        sentences = [sentence_texts(item.doc, item.chunks) for item in self.pending]
         second = self.second.embed([t for ts in sentences for t in ts]) if self.second is not None else None
         j = k = 0
         staged = []
@@ -176,7 +176,7 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
     if not chunks:
         report.skipped.append((str(path), "no text to index"))
         return
-    batch.add(_Pending(doc, digest, key, key in known, chunks, _embed_texts(doc, chunks)))
+    batch.add(_Pending(doc, digest, key, key in known, chunks, embed_texts(doc, chunks)))
 
 
 def _ingest_document(batch: _Batch, doc: Document, known: dict[str, str], report: IngestReport) -> None:
@@ -191,7 +191,7 @@ def _ingest_document(batch: _Batch, doc: Document, known: dict[str, str], report
         return
     updated = doc.path in known
     known[doc.path] = digest  # the same page twice in one ingest is indexed once
-    batch.add(_Pending(doc, digest, doc.path, updated, chunks, _embed_texts(doc, chunks)))
+    batch.add(_Pending(doc, digest, doc.path, updated, chunks, embed_texts(doc, chunks)))
 
 
 def _first_line(exc: Exception) -> str:
@@ -205,7 +205,8 @@ def passage_embed_text(title: str, section: str | None, text: str) -> str:
     return f"{head}\n{text}"
 
 
-def _embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
+def embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
+    """What the main model embeds for a document, chunk by chunk: the passage, then its sentences."""
     out = []
     for c in chunks:
         out.append(passage_embed_text(doc.title, c.block.section, doc.text[c.start:c.end]))
@@ -213,21 +214,21 @@ def _embed_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
     return out
 
 
-def _sentence_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
+def sentence_texts(doc: Document, chunks: list[Chunk]) -> list[str]:
+    """What the second model embeds for a document: its sentences, chunk by chunk."""
     return [doc.text[s.start:s.end] for c in chunks for s in c.sentences]
 
 
-def build_passages(doc: Document, embedder: Embedder, second: SecondOpinion | None = None) -> list[NewPassage]:
-    """One document's passages with their vectors (one embedder call, one of `second`)."""
+def build_passages(doc: Document, embedder: Embedder) -> list[NewPassage]:
+    """One document's passages with the main model's vectors (one embedder call)."""
     chunks = chunk_document(doc)
     if not chunks:
         return []
-    return _passages(doc, chunks, embedder.embed_passages(_embed_texts(doc, chunks)),
-                     second.embed(_sentence_texts(doc, chunks)) if second is not None else None)
+    return _passages(doc, chunks, embedder.embed_passages(embed_texts(doc, chunks)))
 
 
 def _passages(doc: Document, chunks: list[Chunk], vectors, second=None) -> list[NewPassage]:
-    """Chunks + their vectors, laid out as _embed_texts lists them (and the sentences' vectors of
+    """Chunks + their vectors, laid out as embed_texts lists them (and the sentences' vectors of
     the second model, sentence by sentence), -> passages to write."""
     out: list[NewPassage] = []
     j = n = 0

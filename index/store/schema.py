@@ -35,6 +35,9 @@ def upgrade(con: sqlite3.Connection) -> None:
     costs nothing to add and the rows without it read as before."""
     if "second" not in columns(con, "sentences"):
         con.execute("ALTER TABLE sentences ADD COLUMN second BLOB")
+    # Every ingest asks which sentences still lack the vector: without this (small, once they all
+    # have it) index that question scans the whole table.
+    con.execute("CREATE INDEX IF NOT EXISTS sentences_without_second ON sentences(passage_id) WHERE second IS NULL")
 
 
 def columns(con: sqlite3.Connection, table: str) -> set[str]:

@@ -185,6 +185,7 @@ def test_an_index_from_before_the_cross_lingual_vectors_is_upgraded_and_backfill
     eng.close()
     db = tmp_path / "index" / "citebot.sqlite"
     con = sqlite3.connect(db)
+    con.execute("DROP INDEX sentences_without_second")  # as an index from before both was written
     con.execute("ALTER TABLE sentences DROP COLUMN second")
     con.commit()
     con.close()
