@@ -32,7 +32,8 @@ def test_gaps_lists_this_servers_declined_questions_and_down_votes(env):
         assert fake.for_interaction(handle)[0].json["data"]["flags"] & EPHEMERAL
         declined, down = reply.message["embeds"][0]["fields"]
         lines = declined["value"].splitlines()
-        assert lines[0].startswith("• When does the zoo open") and "×2" in lines[0]
+        # Shown as last asked: which spelling that is depends on whether the two asks fell in one second.
+        assert lines[0].casefold().startswith("• when does the zoo open") and "×2" in lines[0]
         assert "ferry leave" in lines[1] and "×1" in lines[1] and "secret" not in declined["value"]
         assert LIBRARY_QUESTION in down["value"] and "[1]" in down["value"] and "×1" in down["value"]
         assert reply.message["embeds"][0]["title"] == "Coverage gaps, last 7 days"
