@@ -194,6 +194,15 @@ class Nouns:
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """Where the answer step declines, all fitted by scripts/train_abstention.py (abstention.json)."""
+
+    abstain_below: float  # a best passage scoring below this is not about the question
+    covered_z: float  # a noun the library never uses, meant below this z by the best passages, is not said
+    decline_above: float | None  # the abstention model's operating point; None: the model does not decide
+
+
+@dataclass(frozen=True)
 class Grounds:
     """What the answer step knows, before choosing sentences, about whether the library holds an
     answer at all: the abstention model's input."""

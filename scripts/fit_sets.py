@@ -13,8 +13,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 import json  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -23,7 +27,7 @@ from benchmarks.jsquad import build as build_jsquad  # noqa: E402
 from index.answer.compose import compose  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluation import EvalReport, Question, load_questions, score  # noqa: E402
-from index.types import Answer  # noqa: E402
+from index.types import Answer, Query, Ranking, Thresholds  # noqa: E402
 
 JSQUAD_QUESTIONS = {"fit": 600, "measure": 250}
 
@@ -50,28 +54,55 @@ def question_set(name: str, work: Path) -> tuple[Path, Path]:
     return base / "corpus", base / "questions.jsonl"
 
 
-def run(name: str, work: Path) -> Run:
-    """Index the set's corpus in `work` and answer each question, observing the models' inputs."""
+@dataclass(frozen=True)
+class Ranked:
+    """One set's questions, each ranked once, ready to be composed under any thresholds."""
+
+    name: str
+    kinds: list[str]  # JSQuAD's "answerable", "removed", "off_library"; else answerable/unanswerable
+    questions: list[Question]
+    rankings: list[tuple[Query, Ranking]]
+    embed_queries: Callable[[list[str]], np.ndarray]
+
+    def compose(self, thresholds: Thresholds | None = None) -> tuple[list[Answer], list[list]]:
+        """Every question's answer under `thresholds` (the committed ones if None), and what compose
+        observed for each."""
+        answers, observed = [], []
+        for query, ranking in self.rankings:
+            seen: list = []
+            answers.append(compose(query, ranking, 5, self.embed_queries, observe=seen.append, thresholds=thresholds))
+            observed.append(seen)
+        return answers, observed
+
+
+def ranked(name: str, work: Path) -> Ranked:
+    """Index the set's corpus in `work` and rank each question once."""
     corpus, path = question_set(name, work)
     engine = Engine.open(work / f"{name}-index")
     engine.ingest([corpus])
     questions = load_questions(path)
     raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     kinds = [r.get("kind") or ("answerable" if r.get("answerable") else "unanswerable") for r in raw]
-    answers, observed = [], []
+    rankings = []
     for q in questions:
-        seen: list = []
         query = engine.searcher.query(" ".join(q.question.split()))
-        answers.append(compose(query, engine.searcher.rank(query, k=8), 5, engine.embedder.embed_queries,
-                               observe=seen.append))
-        observed.append(seen)
+        ranking = engine.searcher.rank(query, k=8)
+        ranking.second()  # embedded now: the engine closes before the set is composed
+        rankings.append((query, ranking))
     engine.close()
-    return Run(name, kinds, questions, answers, observed, score(questions, answers))
+    # A fit composes each question many times; its nouns are embedded once.
+    embed = lru_cache(maxsize=None)(lambda words: engine.embedder.embed_queries(list(words)))
+    return Ranked(name, kinds, questions, rankings, lambda words: embed(tuple(words)))
+
+
+def run(name: str, work: Path) -> Run:
+    """Index the set's corpus in `work` and answer each question, observing the models' inputs."""
+    sets = ranked(name, work)
+    answers, observed = sets.compose()
+    return Run(name, sets.kinds, sets.questions, answers, observed, score(sets.questions, answers))
 
 
 def auc(y, p) -> float:
-    import numpy as np
-
     y, p = np.asarray(y), np.asarray(p)
     pos, neg = p[y == 1], p[y == 0]
     if not len(pos) or not len(neg):
@@ -82,8 +113,6 @@ def auc(y, p) -> float:
 def fit_rows(collect, names: tuple[str, ...], work: Path) -> tuple:
     """`collect(name, work)`'s (x, y) rows of every named set as one (x, y, which): `which` numbers
     the set each row came from."""
-    import numpy as np
-
     parts = [collect(name, work) for name in names]
     x = np.vstack([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])

@@ -1,10 +1,18 @@
-"""Fit the abstention model and write index/answer/abstention.json.
+"""Fit where the answer step declines and write index/answer/abstention.json.
 
-    python scripts/train_abstention.py [--measure]   # ~5 minutes on 2 cores, deterministic
+    python scripts/train_abstention.py [--measure]   # ~10 minutes on 2 cores, deterministic
 
-Rows: the answerable and off-library questions of the fit sets (scripts/fit_sets.py: JSQuAD's fit
-part, news_a, news_b, dev) that the rules before the model let through (a best passage above
-ABSTAIN_BELOW, every unknown noun meant, a count question's number found); label: the question is
+First the two rules before the model, on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
+news_a, news_b, dev): the best passage's score below which citebot declines (abstain_below) and
+the z below which a noun the library never uses counts as not meant by the best passages
+(covered_z). Every pair on a grid is tried with the model off; kept is the pair that declines the
+largest share of unanswerable questions (all kinds, averaged over the sets) while declining at
+most MAX_FALSE_ABSTAIN of any fit set's answerable ones (ties: fewer false abstentions, then the
+lower thresholds).
+
+Then the model. Rows: the answerable and off-library questions of the fit sets that those rules
+let through (a best passage above abstain_below, every unknown noun meant, a count question's
+number found); label: the question is
 about an article the library does not hold (only JSQuAD has those: the news sets and dev give
 answerable rows). Each set weighs the same, and within a set both labels weigh the same, so
 neither JSQuAD's many encyclopedia questions nor a set's share of off-library ones decides. The operating point is
@@ -26,11 +34,11 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import REPO, arguments, auc, fit_rows, run  # noqa: E402
+from fit_sets import REPO, Ranked, arguments, auc, ranked, run  # noqa: E402
 
 from index.answer import abstention  # noqa: E402
 from index.answer.logistic import write  # noqa: E402
-from index.types import Grounds  # noqa: E402
+from index.types import Grounds, Thresholds  # noqa: E402
 
 FIT = ("jsquad-fit", "news_a", "news_b", "dev")
 MAX_FALSE_ABSTAIN = 0.02
@@ -40,17 +48,42 @@ MAX_FALSE_ABSTAIN = 0.02
 LABELS = ("answerable", "off_library")
 FOLDS = 5
 MEASURE = ("news_c", "heldout", "jsquad-measure")
+ABSTAIN_GRID = np.round(np.arange(0.0, 0.0601, 0.005), 4)
+COVERED_GRID = np.round(np.arange(0.0, 2.41, 0.1), 2)
 
 
-def rows(name: str, work: Path) -> tuple[np.ndarray, np.ndarray]:
-    result = run(name, work)
+def fit_rules(sets: list[Ranked]) -> Thresholds:
+    """The rules' thresholds (see the docstring above), the model left out."""
+    best, best_key = None, None
+    for below in ABSTAIN_GRID:
+        for z in COVERED_GRID:
+            t = Thresholds(abstain_below=float(below), covered_z=float(z), decline_above=None)
+            false, declined = [], []
+            for s in sets:
+                answers, _ = s.compose(t)
+                false.append(np.mean([a.abstained for a, q in zip(answers, s.questions) if q.answerable]))
+                unanswerable = [a.abstained for a, q in zip(answers, s.questions) if not q.answerable]
+                if unanswerable:
+                    declined.append(np.mean(unanswerable))
+            if max(false) > MAX_FALSE_ABSTAIN:
+                continue
+            key = (round(float(np.mean(declined)), 9), -round(float(np.sum(false)), 9), -below, -z)
+            if best_key is None or key > best_key:
+                best, best_key = t, key
+    print(f"rules: abstain_below {best.abstain_below}, covered_z {best.covered_z}: {best_key[0]:.3f} of "
+          f"unanswerables declined (mean over the fit sets), false abstain {-best_key[1]:.3f} summed", file=sys.stderr)
+    return best
+
+
+def rows(s: Ranked, rules: Thresholds) -> tuple[np.ndarray, np.ndarray]:
+    _, observed = s.compose(rules)
     x, y = [], []
-    for q, kind, seen in zip(result.questions, result.kinds, result.observed, strict=True):
+    for q, kind, seen in zip(s.questions, s.kinds, observed, strict=True):
         grounds = [g for g in seen if isinstance(g, Grounds)]
         if grounds and kind in LABELS:
             x.append(grounds[0].vector())
             y.append(int(not q.answerable))
-    print(f"{name}: {len(y)} of {len(result.questions)} questions reach the model, {sum(y)} unanswerable",
+    print(f"{s.name}: {len(y)} of {len(s.questions)} questions reach the model, {sum(y)} unanswerable",
           file=sys.stderr)
     return np.array(x), np.array(y)
 
@@ -66,7 +99,11 @@ def main() -> int:
     args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        x, y, which = fit_rows(rows, FIT, work)
+        sets = [ranked(name, work) for name in FIT]
+        rules = fit_rules(sets)
+        parts = [rows(s, rules) for s in sets]
+        x, y = np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        which = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])
         weight = np.ones(len(y))
         for i in range(len(FIT)):
             for label in (0, 1):
@@ -93,7 +130,9 @@ def main() -> int:
         mean, scale, lr = fit(np.ones(len(y), dtype=bool))
         write(abstention.MODEL_PATH, abstention.FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0],
               decline_above=float(threshold), fitted_on=list(FIT), questions=int(len(y)),
-              command="python scripts/train_abstention.py")
+              command="python scripts/train_abstention.py",
+              rules={"abstain_below": rules.abstain_below, "covered_z": rules.covered_z})
+        abstention.thresholds.cache_clear()
         offs = {name: oof[(which == i) & (y == 1)] for i, name in enumerate(FIT) if ((which == i) & (y == 1)).any()}
         print(f"fit: {len(y)} questions, out-of-fold AUC {auc(y, oof):.3f}; declining above {threshold:.3f}, out of "
               "fold: " + ", ".join(f"{name} {(a > threshold).mean():.3f} of answerables" for name, a in

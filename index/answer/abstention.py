@@ -3,17 +3,19 @@
 It tells questions about articles the library holds from questions about articles it does not
 (their names unknown to it, its best passage weak); on-topic questions the articles leave
 unanswered are the rules' business (compose.py), since their words and retrieval look like an
-answerable question's. The weights and the operating point in abstention.json are fitted by
-scripts/train_abstention.py (the command is in its docstring) on sets the README does not report
-as unseen.
+answerable question's. The weights, the operating point and the rules' two thresholds in
+abstention.json are fitted by scripts/train_abstention.py (the command is in its docstring) on sets
+the README does not report as unseen.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 from index.answer.logistic import load
-from index.types import Grounds, Hit
+from index.types import Grounds, Hit, Thresholds
 
 MODEL_PATH = Path(__file__).with_name("abstention.json")
 FEATURES = tuple(f.name for f in fields(Grounds))
@@ -47,7 +49,22 @@ def unanswerable(g: Grounds) -> float | None:
     return None if model is None else model.probability(g.vector())
 
 
-def declines(g: Grounds) -> bool:
-    """Whether the model's probability is above the operating point fitted with it."""
+def declines(g: Grounds, above: float | None) -> bool:
+    """Whether the model's probability is above the operating point `above` (None: never)."""
+    return above is not None and (p := unanswerable(g)) is not None and p > above
+
+
+# Without a fitted file nothing is declined but for want of any passage: a fit starts from there.
+NO_RULES = Thresholds(abstain_below=float("-inf"), covered_z=float("-inf"), decline_above=None)
+
+
+@lru_cache(maxsize=None)
+def thresholds() -> Thresholds:
+    """The fitted thresholds: the rules' (abstention.json's "rules") and the model's operating point."""
+    if not MODEL_PATH.exists():
+        return NO_RULES
+    rules = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("rules", {})
     model = load(MODEL_PATH, FEATURES)
-    return model is not None and model.decline_above is not None and unanswerable(g) > model.decline_above
+    return Thresholds(abstain_below=rules.get("abstain_below", NO_RULES.abstain_below),
+                      covered_z=rules.get("covered_z", NO_RULES.covered_z),
+                      decline_above=model.decline_above if model is not None else None)

@@ -11,11 +11,11 @@ import numpy as np
 from index.answer import abstention
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
-from index.answer.coverage import COVER_PASSAGES, COVERED_Z, meant, unknown, unspelled
+from index.answer.coverage import COVER_PASSAGES, meant, unknown, unspelled
 from index.answer.question import asked_terms, nouns
 from index.text.glossary import said
 from index.text.terms import terms as _terms
-from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence
+from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
 
 # Passages whose sentences compete to be the answer.
 ANSWER_PASSAGES = 5
@@ -27,9 +27,6 @@ SENTENCE_MARGIN = 0.03
 # two-part question ("A と B", "X and Y", "また…") scores lower but answers something new.
 COVER_MARGIN = 0.10
 COVER_GAIN = 0.10
-# Below this bias-corrected similarity the best passage is not about the question.
-# Fitted by hand on the dev set, in the middle of the range that gives the same answers.
-ABSTAIN_BELOW = 0.035
 # e5 scores a sentence in the other language than the question lower than an equally relevant
 # one in the same language, even after the per-language offsets (they level unrelated pairs,
 # not related ones): an English question about a Japanese article was answered with the
@@ -115,26 +112,29 @@ def terms(text: str) -> tuple[str, ...]:
 
 
 def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray],
-            observe: Callable[[Grounds | Signals], None] | None = None) -> Answer:
+            observe: Callable[[Grounds | Signals], None] | None = None,
+            thresholds: Thresholds | None = None) -> Answer:
     """The cited answer to `q` from its ranking: the sentences that answer, with the confidence
     model's probability that they hold what was asked, or an abstention listing the closest
     passages. `embed_queries` embeds a question's nouns, to ask whether the best passages mean a
     noun the corpus never uses. `observe` receives the abstention model's Grounds and the
-    confidence model's Signals of a question that gets that far (for fitting the models)."""
+    confidence model's Signals of a question that gets that far (for fitting the models);
+    `thresholds`, where it declines, are the fitted ones unless a fit tries others."""
+    t = thresholds or abstention.thresholds()
     hits = ranking.hits
-    if not hits or hits[0].score < ABSTAIN_BELOW:
+    if not hits or hits[0].score < t.abstain_below:
         return abstain(q, hits[:k])
     # The checks below read the question's words: they cannot judge an answer that may sit in a
     # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
     # itself about the question.
-    other_language = any(h.passage.lang != q.lang and h.score >= ABSTAIN_BELOW for h in hits[:COVER_PASSAGES])
+    other_language = any(h.passage.lang != q.lang and h.score >= t.abstain_below for h in hits[:COVER_PASSAGES])
     # Sudachi reads the question once for the abstention rules, the abstention model and the
     # confidence signals.
     question = nouns(q.text)
     focus = question.focus
     missing = unspelled(unknown(focus, ranking), q.text, hits[:COVER_PASSAGES])
     zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
-    unmeant = next((t for t, z in zip(missing, zs) if z < COVERED_Z), None)
+    unmeant = next((w for w, z in zip(missing, zs) if z < t.covered_z), None)
     if unmeant and not other_language:
         return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=unmeant))
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
@@ -150,7 +150,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language)
     if observe is not None:
         observe(grounds)
-    if abstention.declines(grounds):
+    if abstention.declines(grounds, t.decline_above):
         message = NOT_MENTIONED[q.lang].format(term=unknown_names[0]) if unknown_names else NOT_COVERED[q.lang]
         return abstain(q, hits[:k], message)
     chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)

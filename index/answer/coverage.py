@@ -13,11 +13,6 @@ import numpy as np
 
 from index.types import Hit, Ranking
 
-# A question noun the corpus never uses is "covered" when some sentence of the best passages
-# means it: its similarity to the term stands this many standard deviations above the term's
-# similarity to unrelated reference text. Below it, the articles do not say what is asked.
-# Fitted by hand on the dev set, in the middle of the range that gives the same answers.
-COVERED_Z = 1.2
 # Only the best passages' sentences can cover a term: the answer would come from them.
 COVER_PASSAGES = 3
 # A run of kanji or of katakana: a compound noun, as a question spells it.
@@ -62,6 +57,6 @@ def meant(words: list[str], ranking: Ranking, hits: list[Hit],
 
 
 def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
-            embed_queries: Callable[[list[str]], np.ndarray]) -> str | None:
-    """The first of `words` that no sentence of `hits` means (its z below COVERED_Z)."""
-    return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < COVERED_Z), None)
+            embed_queries: Callable[[list[str]], np.ndarray], covered_z: float) -> str | None:
+    """The first of `words` that no sentence of `hits` means (its z below `covered_z`)."""
+    return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < covered_z), None)

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.answer import abstention
 from index.answer.citations import to_citation
 from index.answer.compose import score_sentences
 from index.answer.coverage import unmeant
@@ -90,7 +91,7 @@ def _supports(claim: Query, hit: Hit, sentence: Scored, ranking: Ranking,
     missing = [t for t in wanted if not named_in(t, context)]
     if any(_is_name(t, claim.text) for t in missing):
         return False
-    return unmeant(missing, ranking, [hit], embed) is None
+    return unmeant(missing, ranking, [hit], embed, abstention.thresholds().covered_z) is None
 
 
 def _is_name(term: str, claim: str) -> bool:

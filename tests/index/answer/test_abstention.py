@@ -22,8 +22,10 @@ def test_committed_model_matches_the_grounds_and_has_an_operating_point():
 
 def test_a_question_about_an_article_not_held_is_declined_and_a_grounded_one_is_not():
     """Weak retrieval plus unknown names is declined; a strong, fully known match is answered."""
-    assert abstention.declines(ELSEWHERE)
-    assert not abstention.declines(GROUNDED)
+    above = abstention.thresholds().decline_above
+    assert abstention.declines(ELSEWHERE, above)
+    assert not abstention.declines(GROUNDED, above)
+    assert not abstention.declines(ELSEWHERE, None)
     assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(GROUNDED)
 
 
@@ -31,3 +33,22 @@ def test_an_unknown_name_raises_the_probability_of_no_answer():
     """The same question grounds, but with a name the library never uses, look less answerable."""
     known = replace(ELSEWHERE, unknown_name=0.0)
     assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(known)
+
+
+def test_committed_thresholds_are_the_fitted_rules_and_operating_point():
+    """abstention.json carries the rules' fitted thresholds beside the model's operating point."""
+    t = abstention.thresholds()
+    model = load(abstention.MODEL_PATH, abstention.FEATURES)
+    assert t.decline_above == model.decline_above
+    assert 0.0 < t.abstain_below < 0.2 and 0.0 < t.covered_z < 5.0
+
+
+def test_without_a_fitted_file_nothing_is_declined_by_threshold(tmp_path, monkeypatch):
+    """A missing abstention.json (a fit from scratch) leaves every threshold open, not a crash."""
+    monkeypatch.setattr(abstention, "MODEL_PATH", tmp_path / "missing.json")
+    abstention.thresholds.cache_clear()
+    try:
+        assert abstention.thresholds() == abstention.NO_RULES
+    finally:
+        monkeypatch.undo()
+        abstention.thresholds.cache_clear()

@@ -109,6 +109,24 @@ def test_question_about_something_the_articles_never_mention_abstains(tmp_path, 
     assert refused.abstained and "ticket" in refused.text
 
 
+def test_the_answer_step_declines_where_the_thresholds_it_is_handed_say(tmp_path, embedder):
+    """compose draws its lines at the thresholds given (a fit tries many), else at the fitted ones."""
+    from index.answer import abstention
+    from index.answer.compose import compose
+    from index.types import Thresholds
+
+    eng = _engine(tmp_path, embedder, "match.txt", "Harbor City wins the cup final\nURL: https://sports.example.com/final\n"
+                  "Date: 2025-05-01\n\nHarbor City beat Lakeside 3-1 in the cup final on Saturday. Their captain "
+                  "scored twice in the second half.\n")
+    q = eng.searcher.query("What was the ticket price for the cup final?")
+    ranking = eng.searcher.rank(q, k=8)
+    embed = eng.embedder.embed_queries
+    assert compose(q, ranking, 5, embed).abstained  # "ticket" is not meant at the fitted covered_z
+    assert not compose(q, ranking, 5, embed, thresholds=abstention.NO_RULES).abstained
+    above_best = Thresholds(abstain_below=ranking.hits[0].score + 0.01, covered_z=float("-inf"), decline_above=None)
+    assert compose(q, ranking, 5, embed, thresholds=above_best).abstained
+
+
 def test_count_question_wants_a_number_with_its_counter():
     """何冊/何位/いくら match only a number with that counter (約3万冊, 2位, 1,000円); 何度も is no question."""
     from index.answer.compose import _count_cue
