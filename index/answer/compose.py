@@ -54,8 +54,15 @@ _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what ti
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
 _DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
-_WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|どこが報じ|どの(?:新聞|放送|媒体|報道)|"
-                           r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication)", re.I)
+# "Who reported it" is asked many ways: 「報じたのはどこ」「どこの情報」「伝えたのはどこのニュース」.
+_WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|情報源|どこが(?:報じ|伝え)|どの(?:新聞|放送|媒体|報道|サイト)|"
+                           r"(?:報じ|伝え)た(?:の|記事|媒体)?は(?:どこ|何)|どこの(?:情報|記事|報道|ニュース|新聞|サイト)|"
+                           r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication|site|website)|"
+                           r"who reported|what (?:source|publication|site|website)", re.I)
+# "When was the article that reported X published": the date line heading X's quoted block.
+_PUBLISHED_ASKED = re.compile(r"(?:記事|報道|ニュース|投稿).*(?:公開|掲載|配信)|"
+                              r"(?:article|story|report|post)\b.*\b(?:published|posted|out)\b", re.I)
+_DATE_LINE = re.compile(r"^(?:公開日|掲載日|配信日|更新日|Published|Posted|Updated|Date)\s*[:：]", re.I)
 _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
 # outlet and link are the citation's own fields; it answers only "which outlet") and
@@ -70,7 +77,11 @@ _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|�
                          r"ましょう|たいです|たいと思います|"
                          # ...and its announcements of what the page holds ("…の行方を紹介します。")
                          r"紹介します|整理します|お伝えします|解説します|まとめます|見ていきます|迫ります|"
-                         r"振り返ります|おさらいします)[。！!]?$")
+                         r"振り返ります|おさらいします|"
+                         # ...also as a heading-like noun stop ("…その姿の特徴を解説。")
+                         r"を(?:解説|紹介|整理|おさらい|深掘り))[。！!]?$")
+# A question without its question mark: 「…なぜ光り、どのように暮らしているのか。」
+_QUESTION_END = re.compile(r"(?:のか|だろうか|のだろう)[。]?$")
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source.
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
@@ -155,20 +166,23 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         return abstain(q, hits[:k], message)
     chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)
     if _WHICH_SOURCE.search(q.text):
-        chosen = _with_source_line(chosen, scored)
+        chosen = _with_line(chosen, scored, _SOURCE_LINE)
+    elif _PUBLISHED_ASKED.search(q.text) and _WHEN.search(q.text):
+        chosen = _with_line(chosen, scored, _DATE_LINE)
     backing = signals(q, ranking, hits, scored, focus, set(asked_terms(q.text)))
     if observe is not None:
         observe(backing)
     return replace(cited_answer(q, chosen, hits, k), confidence=probability(backing))
 
 
-def _with_source_line(chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
-    """"Which outlet reported X": the sentence that states X, then its block's own citation
-    line ("さらに読む ⇒OUTLET出典/画像元"), which names the outlet in the article's words."""
+def _with_line(chosen: list[Scored], scored: list[Scored], line: re.Pattern) -> list[Scored]:
+    """"Which outlet reported X", "when was it published": the sentence that states X, then its
+    block's own citation line ("さらに読む ⇒OUTLET出典/画像元") or date line ("公開日:2026/02/20"),
+    which answers in the article's words."""
     lead = chosen[0]
-    lines = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and _SOURCE_LINE.search(c.text)]
-    if _SOURCE_LINE.search(lead.text):
-        claims = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and not _SOURCE_LINE.search(c.text)]
+    lines = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and line.search(c.text)]
+    if line.search(lead.text):
+        claims = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and not line.search(c.text)]
         return claims[:1] + [lead] if claims else [lead]
     return [lead] + lines[:1] + [c for c in chosen[1:] if c not in lines][:MAX_SENTENCES - 2]
 
@@ -253,7 +267,7 @@ def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:
     """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
     "…はなぜ？" sub-heading), not the title or a heading, not a teaser, not the writer's own
     impression; a citation line only when the question asks which outlet reported something."""
-    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")):
+    if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")) or _QUESTION_END.search(text):
         return False
     if _FURNITURE.search(text):
         return source_asked and bool(_SOURCE_LINE.search(text))

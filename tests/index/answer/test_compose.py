@@ -230,8 +230,18 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     assert not quotable("2413人もの支援者がいたというのは、期待の大きさを物語っていますね。", _passage("x"))
     assert not quotable("影に光を重ねて姿を消すという発想は、非常に興味深いです。", _passage("x"))
     assert not quotable("跡地の売却先と再開発計画、従業員の今後を紹介します。", _passage("x"))
+    assert not quotable("見つかった場所と、その姿の特徴を解説。", _passage("x"))
     assert quotable("杉森は「地元で恩返しができたと思います」と語った。", _passage("x", title=title))
     assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
+
+
+def test_a_question_without_its_question_mark_is_never_quoted():
+    """A matome's rhetorical 「…なぜ光るのか。」 asks, it does not answer; a sentence reporting a question does."""
+    from index.answer.compose import quotable
+
+    assert not quotable("この小さな魚は、なぜ深い海の底で光るのか。", _passage("x"))
+    assert not quotable("二つの研究は私たちの暮らしにどうつながるのだろうか。", _passage("x"))
+    assert quotable("研究チームは、魚がなぜ光るのかを調べている。", _passage("x"))
 
 
 def test_a_citation_line_answers_only_which_outlet_reported_it():
@@ -262,8 +272,19 @@ def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, e
     answer = eng.ask("新種の体長が6.8センチだと報じたのはどこのメディア？")
     assert not answer.abstained and answer.problem() is None
     assert "6.8センチ" in answer.sentences[0].text and "海と科学ニュース" in answer.text
+    for asked in ("新種の体長が6.8センチだと報じたのはどこ？", "新種の体長が6.8センチっていうのは、どこの情報？"):
+        assert "海と科学ニュース" in eng.ask(asked).text, asked
     plain = eng.ask("新種の体長は何センチ？")
     assert "海と科学ニュース" not in plain.text and "すごいこと" not in plain.text
+
+
+def test_when_an_article_was_published_is_answered_with_its_date_line(tmp_path, embedder):
+    """"When was the article reporting X published" quotes the sentence stating X, then its block's 公開日 line."""
+    eng = _engine(tmp_path, embedder, "matome.txt", MATOME)
+    answer = eng.ask("新種の体長が6.8センチだと伝えた記事は、いつ公開されたもの？")
+    assert not answer.abstained and answer.problem() is None
+    assert "6.8センチ" in answer.sentences[0].text and "公開日:2025/11/12" in answer.text
+    assert "公開日" not in eng.ask("新種の体長は何センチ？").text
 
 
 def test_a_noun_the_corpus_spells_in_the_other_language_does_not_refuse(tmp_path, embedder):
