@@ -55,7 +55,7 @@ _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
 _DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
 # "Who reported it" is asked many ways: 「報じたのはどこ」「どこの情報」「伝えたのはどこのニュース」.
-_WHICH_SOURCE = re.compile(r"報道機関|出典|メディア|情報源|どこが(?:報じ|伝え)|どの(?:新聞|放送|媒体|報道|サイト)|"
+_WHICH_SOURCE = re.compile(r"報道機関|出典|出どころ|メディア|情報源|どこが(?:報じ|伝え)|どの(?:新聞|放送|媒体|報道|サイト)|"
                            r"(?:報じ|伝え)た(?:の|記事|媒体)?は(?:どこ|何)|どこの(?:情報|記事|報道|ニュース|新聞|サイト)|"
                            r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication|site|website)|"
                            r"who reported|what (?:source|publication|site|website)", re.I)

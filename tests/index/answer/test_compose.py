@@ -272,7 +272,8 @@ def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, e
     answer = eng.ask("新種の体長が6.8センチだと報じたのはどこのメディア？")
     assert not answer.abstained and answer.problem() is None
     assert "6.8センチ" in answer.sentences[0].text and "海と科学ニュース" in answer.text
-    for asked in ("新種の体長が6.8センチだと報じたのはどこ？", "新種の体長が6.8センチっていうのは、どこの情報？"):
+    for asked in ("新種の体長が6.8センチだと報じたのはどこ？", "新種の体長が6.8センチっていうのは、どこの情報？",
+                  "新種の体長が6.8センチっていう記事、出どころはどこ？"):
         assert "海と科学ニュース" in eng.ask(asked).text, asked
     plain = eng.ask("新種の体長は何センチ？")
     assert "海と科学ニュース" not in plain.text and "すごいこと" not in plain.text
