@@ -113,7 +113,11 @@ def auc(y, p) -> float:
 def fit_rows(collect, names: tuple[str, ...], work: Path) -> tuple:
     """`collect(name, work)`'s (x, y) rows of every named set as one (x, y, which): `which` numbers
     the set each row came from."""
-    parts = [collect(name, work) for name in names]
+    return stack([collect(name, work) for name in names])
+
+
+def stack(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple:
+    """Several sets' (x, y) rows as one (x, y, which): `which` numbers the set each row came from."""
     x = np.vstack([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
     which = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])

@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import REPO, Ranked, arguments, auc, ranked, run  # noqa: E402
+from fit_sets import REPO, Ranked, arguments, auc, ranked, run, stack  # noqa: E402
 
 from index.answer import abstention  # noqa: E402
 from index.answer.logistic import write  # noqa: E402
@@ -101,9 +101,7 @@ def main() -> int:
         work = Path(tmp)
         sets = [ranked(name, work) for name in FIT]
         rules = fit_rules(sets)
-        parts = [rows(s, rules) for s in sets]
-        x, y = np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-        which = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(parts)])
+        x, y, which = stack([rows(s, rules) for s in sets])
         weight = np.ones(len(y))
         for i in range(len(FIT)):
             for label in (0, 1):

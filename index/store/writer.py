@@ -117,18 +117,13 @@ class Writer:
         self.changed |= bool(docs)
 
     def count_without_second(self) -> int:
-        return self.con.execute(
-            """SELECT COUNT(*) FROM sentences s JOIN passages p ON p.id = s.passage_id
-               WHERE s.second IS NULL AND p.born <= :g AND (p.dead IS NULL OR p.dead > :g)""",
-            {"g": self.gen}).fetchone()[0]
+        return self.con.execute(f"SELECT COUNT(*) {_WITHOUT_SECOND}", {"g": self.gen}).fetchone()[0]
 
     def without_second(self, limit: int) -> list[tuple[int, str]]:
         """Up to `limit` visible sentences that lack the cross-lingual vector: (id, text). An index
         from before that vector gets it on its next ingest."""
-        rows = self.con.execute(
-            """SELECT s.id, p.text, p.start, s.start, s."end" FROM sentences s JOIN passages p ON p.id = s.passage_id
-                WHERE s.second IS NULL AND p.born <= :g AND (p.dead IS NULL OR p.dead > :g) LIMIT :n""",
-            {"g": self.gen, "n": limit}).fetchall()
+        rows = self.con.execute(f'SELECT s.id, p.text, p.start, s.start, s."end" {_WITHOUT_SECOND} LIMIT :n',
+                                {"g": self.gen, "n": limit}).fetchall()
         return [(sid, text[start - p0:end - p0]) for sid, text, p0, start, end in rows]
 
     def set_second(self, vectors: dict[int, np.ndarray]) -> None:
@@ -216,6 +211,12 @@ def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
+
+
+# The visible sentences still without the second model's vector (the partial index
+# sentences_without_second serves it).
+_WITHOUT_SECOND = """FROM sentences s JOIN passages p ON p.id = s.passage_id
+    WHERE s.second IS NULL AND p.born <= :g AND (p.dead IS NULL OR p.dead > :g)"""
 
 
 def second_blob(vector: np.ndarray) -> bytes:
