@@ -107,6 +107,11 @@ class FeedbackStore:
                 # Bot processes starting together would race on CREATE TABLE IF NOT EXISTS (PostgreSQL
                 # then fails with a duplicate pg_type row): one at a time, for this transaction.
                 db.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+            else:
+                # The same for SQLite, whose DDL runs outside a transaction unless one is begun: two
+                # processes would both find a column missing and the second ALTER would fail
+                # ("duplicate column name"). The write lock makes the check and the ALTER one step.
+                db.execute("BEGIN IMMEDIATE")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)

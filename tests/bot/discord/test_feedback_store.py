@@ -133,3 +133,30 @@ CREATE TABLE votes (answer_id TEXT NOT NULL REFERENCES answers(id), user_id BIGI
     answer TEXT NOT NULL, vote TEXT NOT NULL CHECK (vote IN ('up', 'down')), voted_at TEXT NOT NULL,
     PRIMARY KEY (answer_id, user_id));
 """
+
+
+def test_another_process_cannot_add_a_column_between_the_check_and_the_alter(tmp_path, monkeypatch):
+    """While one store migrates a SQLite file, another process's ALTER is locked out, so the first never
+    meets a column added behind its back (two serve processes starting together failed on that)."""
+    from bot.discord import feedback
+
+    path = tmp_path / "feedback.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_SCHEMA)
+    other: list[str] = []
+    columns = feedback._Db.columns
+
+    def racing(self, table):
+        found = columns(self, table)
+        if not other:  # the other process, at its worst moment: right after this one's first check
+            try:
+                with sqlite3.connect(path, timeout=0) as db:
+                    db.execute("ALTER TABLE answers ADD COLUMN guild_id BIGINT")
+                other.append("added")
+            except sqlite3.OperationalError as e:
+                other.append(str(e))
+        return found
+
+    monkeypatch.setattr(feedback._Db, "columns", racing)
+    FeedbackStore(path).init()
+    assert other == ["database is locked"]
