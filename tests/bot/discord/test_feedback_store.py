@@ -149,12 +149,14 @@ def test_another_process_cannot_add_a_column_between_the_check_and_the_alter(tmp
     def racing(self, table):
         found = columns(self, table)
         if not other:  # the other process, at its worst moment: right after this one's first check
+            db = sqlite3.connect(path, timeout=0)
             try:
-                with sqlite3.connect(path, timeout=0) as db:
-                    db.execute("ALTER TABLE answers ADD COLUMN guild_id BIGINT")
+                db.execute("ALTER TABLE answers ADD COLUMN guild_id BIGINT")
                 other.append("added")
             except sqlite3.OperationalError as e:
                 other.append(str(e))
+            finally:
+                db.close()
         return found
 
     monkeypatch.setattr(feedback._Db, "columns", racing)
