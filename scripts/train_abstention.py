@@ -3,9 +3,9 @@
     python scripts/train_abstention.py [--measure]   # ~12 minutes on 2 cores, deterministic
 
 First the two rules before the model, on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
-news_a, news_b, news_e, news_f, dev): the best passage's score below which citebot declines (abstain_below) and
-the z below which a noun the library never uses counts as not meant by the best passages
-(covered_z). Every pair on a grid is tried with the model off; kept is the pair that declines the
+news_a, news_b, news_e, news_f, dev): the best passage's score below which citebot declines
+(abstain_below) and the z below which a noun the library never uses counts as not meant by the
+best passages (covered_z). Every pair on a grid is tried with the model off; kept is the pair that declines the
 largest share of unanswerable questions (all kinds, averaged over the sets) while declining at
 most MAX_FALSE_ABSTAIN of any fit set's answerable ones more than the count rule alone declines
 (ties: fewer false abstentions, then the lower thresholds).
@@ -56,11 +56,10 @@ COVERED_GRID = np.round(np.arange(0.0, 2.41, 0.1), 2)
 
 def fit_rules(sets: list[Ranked]) -> Thresholds:
     """The rules' thresholds (see the docstring above), the model left out."""
-    # The count rule (a 何人 question with no number counted so) is not on the grid: what it declines
-    # of a set's answerable questions is that set's floor, and the two thresholds may add at most
-    # MAX_FALSE_ABSTAIN to it.
-    floor = [np.mean([a.abstained for a, q in zip(s.compose(NO_RULES)[0], s.questions) if q.answerable])
-             for s in sets]
+    # The count rule (a 何人 question with no number counted so) is not on the grid: the two thresholds
+    # may add at most MAX_FALSE_ABSTAIN to what it declines of a set's answerable questions.
+    count_rule = [np.mean([a.abstained for a, q in zip(s.compose(NO_RULES)[0], s.questions) if q.answerable])
+                  for s in sets]
     best, best_key = None, None
     for below in ABSTAIN_GRID:
         for z in COVERED_GRID:
@@ -72,7 +71,7 @@ def fit_rules(sets: list[Ranked]) -> Thresholds:
                 unanswerable = [a.abstained for a, q in zip(answers, s.questions) if not q.answerable]
                 if unanswerable:
                     declined.append(np.mean(unanswerable))
-            if max(f - base for f, base in zip(false, floor)) > MAX_FALSE_ABSTAIN + 1e-9:
+            if max(f - base for f, base in zip(false, count_rule)) > MAX_FALSE_ABSTAIN + 1e-9:
                 continue
             key = (round(float(np.mean(declined)), 9), -round(float(np.sum(false)), 9), -below, -z)
             if best_key is None or key > best_key:
