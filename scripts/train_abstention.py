@@ -5,10 +5,10 @@
 First the two rules before the model, on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
 news_a, news_b, news_e, news_f, dev): the best passage's score below which citebot declines
 (abstain_below) and the z below which a noun the library never uses counts as not meant by the
-best passages (covered_z). Every pair on a grid is tried with the model off; kept is the pair that declines the
-largest share of unanswerable questions (all kinds, averaged over the sets) while declining at
-most MAX_FALSE_ABSTAIN of any fit set's answerable ones more than the count rule alone declines
-(ties: fewer false abstentions, then the lower thresholds).
+best passages (covered_z). Every pair on a grid is tried with the model off; kept is the pair
+that declines the largest share of unanswerable questions (all kinds, averaged over the sets)
+while declining at most MAX_FALSE_ABSTAIN of any fit set's answerable ones more than the count
+rule alone declines (ties: fewer false abstentions, then the lower thresholds).
 
 Then the model. Rows: the answerable and off-library questions of the fit sets that those rules
 let through (a best passage above abstain_below, every unknown noun meant, a count question's
@@ -20,8 +20,7 @@ fitted too: the lowest probability above which, out of fold (5 folds by question
 declines at most MAX_FALSE_ABSTAIN of any fit set's answerable questions; it is saved with the
 weights, and the answer step declines above it.
 `--measure` prints, on the sets it never saw (news_c, news_d, news_g, heldout, JSQuAD's measure
-part), how many
-questions of each kind citebot (rules and model) declines.
+part), how many questions of each kind citebot (rules and model) declines.
 """
 from __future__ import annotations
 
