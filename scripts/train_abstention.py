@@ -7,8 +7,8 @@ news_a, news_b, news_e, news_f, dev): the best passage's score below which citeb
 (abstain_below) and the z below which a noun the library never uses counts as not meant by the
 best passages (covered_z). Every pair on a grid is tried with the model off; kept is the pair
 that declines the largest share of unanswerable questions (all kinds, averaged over the sets)
-while declining at most MAX_FALSE_ABSTAIN of any fit set's answerable ones more than the count
-rule alone declines (ties: fewer false abstentions, then the lower thresholds).
+while declining none of any fit set's answerable ones beyond what the count rule alone declines
+(RULES_MAX_FALSE_ABSTAIN; ties: fewer false abstentions, then the lower thresholds).
 
 Then the model. Rows: the answerable and off-library questions of the fit sets that those rules
 let through (a best passage above abstain_below, every unknown noun meant, a count question's
@@ -43,6 +43,10 @@ from index.types import Grounds, Thresholds  # noqa: E402
 
 FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "dev")
 MAX_FALSE_ABSTAIN = 0.02
+# The rules get no such allowance: the 2 % they were allowed on the fit sets became 5-8 % on news
+# sets they were not fitted on (README, Measured, session 13), where the model does the floor's
+# work on JSQuAD either way.
+RULES_MAX_FALSE_ABSTAIN = 0.0
 # On-topic unanswerables (JSQuAD's removed paragraphs, the news sets' unanswerables) are left out:
 # trained on them too, the model separated worse (out-of-fold AUC 0.78 against 0.99) and its
 # operating point declined fewer off-library questions (28 of JSQuAD measure's 50, not 39).
@@ -56,7 +60,7 @@ COVERED_GRID = np.round(np.arange(0.0, 2.41, 0.1), 2)
 def fit_rules(sets: list[Ranked]) -> Thresholds:
     """The rules' thresholds (see the docstring above), the model left out."""
     # The count rule (a 何人 question with no number counted so) is not on the grid: the two thresholds
-    # may add at most MAX_FALSE_ABSTAIN to what it declines of a set's answerable questions.
+    # may add at most RULES_MAX_FALSE_ABSTAIN to what it declines of a set's answerable questions.
     count_rule = [np.mean([a.abstained for a, q in zip(s.compose(NO_RULES)[0], s.questions) if q.answerable])
                   for s in sets]
     best, best_key = None, None
@@ -70,7 +74,7 @@ def fit_rules(sets: list[Ranked]) -> Thresholds:
                 unanswerable = [a.abstained for a, q in zip(answers, s.questions) if not q.answerable]
                 if unanswerable:
                     declined.append(np.mean(unanswerable))
-            if max(f - base for f, base in zip(false, count_rule)) > MAX_FALSE_ABSTAIN + 1e-9:
+            if max(f - base for f, base in zip(false, count_rule)) > RULES_MAX_FALSE_ABSTAIN + 1e-9:
                 continue
             key = (round(float(np.mean(declined)), 9), -round(float(np.sum(false)), 9), -below, -z)
             if best_key is None or key > best_key:
