@@ -199,6 +199,19 @@ def test_count_questions_take_native_counters_and_shares():
     assert share.search("相談した人は3割程度") and share.search("全体の45%") and not share.search("1,000円")
 
 
+def test_ratio_questions_are_answered_by_the_amounts_they_are_worked_out_from():
+    """何倍 and 何割 take any number (a ratio is mostly worked out from two amounts), but not a sentence without one."""
+    from index.answer.compose import _count_cue
+    from index.answer.ranking import Query
+
+    def cue(text):
+        return _count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("植樹の本数は何倍に増えたか").search("初年度の1万2000本から3年目には3万本に増えた")
+    assert cue("市の負担は総事業費の何割か").search("約240億円は市が負担する")
+    assert not cue("植樹の本数は何倍に増えたか").search("植樹は市民の手で続けられている")
+
+
 def test_the_answer_leads_with_its_best_sentence():
     """The best-scored sentence comes first even when a runner-up stands earlier in the same passage."""
     from index.answer.compose import cited_answer
