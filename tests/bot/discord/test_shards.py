@@ -137,13 +137,20 @@ def test_each_feed_is_polled_by_one_process():
     assert BotConfig.from_env({}, None).polls(f"guild-{GUILD_1}")
 
 
+def _ctrl_c_delivered() -> None:
+    # A shell starts a background job (`pytest &`, CI under nohup) with SIGINT ignored, and a child
+    # inherits that: Python then never raises KeyboardInterrupt, and the Ctrl-C below would not stop it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def serve_shards(fake, env: dict[str, str], cwd: Path, count: int):
     """`citebot serve` once per shard (CITEBOT_SHARD_IDS i of `count`), connected to `fake`; stopped with
     Ctrl-C on the way out, each having to exit 0 without a traceback."""
     processes = [subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=cwd, text=True,
                                   env={**env, "CITEBOT_SHARD_COUNT": str(count), "CITEBOT_SHARD_IDS": str(shard)},
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for shard in range(count)]
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_ctrl_c_delivered)
+                 for shard in range(count)]
     try:
         run_in_fake(fake, fake.wait_for(lambda: len(fake.connections) == count or any(p.poll() is not None
                                                                                     for p in processes),
