@@ -100,9 +100,10 @@ _CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|�
 # "割合はいくら" by a share ("3割", "45%"), not by money. "何倍" and "何割" are mostly worked out
 # from two amounts (「1万2000本…3年目には3万本」, 「総事業費は約720億円」 and 「約240億円は市が」):
 # any number answers them.
+_ANY_NUMBER = ""
 _SHARE = r"(?:割|%|％|パーセント|分)"
 _COUNTER_FORMS = {"個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
-                  "トン": r"(?:トン|t\b)", "倍": "", "割": "", "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
+                  "トン": r"(?:トン|t\b)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
 _SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
 _DIGIT = re.compile(r"\d")
 # Sentences (best first) of which one must give that number, or citebot declines.
