@@ -2,15 +2,17 @@
 
     python scripts/train_abstention.py [--measure]   # ~12 minutes on 2 cores, deterministic
 
-First the two rules before the model, on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
+Two rules come before the model, fitted on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
 news_a, news_b, news_e, news_f, dev): the best passage's score below which citebot declines
 (abstain_below) and the z below which a noun the library never uses counts as not meant by the
-best passages (covered_z). Every pair on a grid is tried with the model off; kept is the pair
-that declines the largest share of unanswerable questions (all kinds, averaged over the sets)
-while declining none of any fit set's answerable ones beyond what the count rule alone declines
-(RULES_MAX_FALSE_ABSTAIN; ties: fewer false abstentions, then the lower thresholds).
+best passages (covered_z). The floor is tried from 0 up its grid; for each, covered_z is the grid
+value that, with the model off, declines the largest share of unanswerable questions (all kinds,
+averaged over the sets) while declining none of any fit set's answerable ones beyond what the count
+rule alone declines (RULES_MAX_FALSE_ABSTAIN; ties: fewer false abstentions, then the lower z), and
+the model is fitted on top (below). Kept is the lowest floor whose whole fit keeps the bar of each
+set that has one (BARRED: the dev README's bar).
 
-Then the model. Rows: the answerable and off-library questions of the fit sets that those rules
+The model. Rows: the answerable and off-library questions of the fit sets that those rules
 let through (a best passage above abstain_below, every unknown noun meant, a count question's
 number found); label: the question is
 about an article the library does not hold (only JSQuAD has those: the news sets and dev give
@@ -39,6 +41,7 @@ from fit_sets import FIT, REPO, Ranked, arguments, auc, ranked, run, stack  # no
 from index.answer import abstention  # noqa: E402
 from index.answer.abstention import NO_RULES  # noqa: E402
 from index.answer.logistic import write  # noqa: E402
+from index.evaluation import score  # noqa: E402
 from index.types import Grounds, Thresholds  # noqa: E402
 
 MAX_FALSE_ABSTAIN = 0.02
@@ -52,34 +55,36 @@ RULES_MAX_FALSE_ABSTAIN = 0.0
 LABELS = ("answerable", "off_library")
 FOLDS = 5
 MEASURE = ("news_c", "news_d", "news_g", "heldout", "jsquad-measure")
+# The sets whose own bar (the dev README's) the whole fit must keep.
+BARRED = ("dev",)
 ABSTAIN_GRID = np.round(np.arange(0.0, 0.0601, 0.005), 4)
 COVERED_GRID = np.round(np.arange(0.0, 2.41, 0.1), 2)
 
 
-def fit_rules(sets: list[Ranked]) -> Thresholds:
-    """The rules' thresholds (see the docstring above), the model left out."""
-    # The count rule (a 何人 question with no number counted so) is not on the grid: the two thresholds
+def fit_rules(sets: list[Ranked], below: float) -> Thresholds:
+    """covered_z for the best-passage floor `below` (see the docstring above), the model left out."""
+    # The count rule (a 何人 question with no number counted so) is not on the grid: the threshold
     # may add at most RULES_MAX_FALSE_ABSTAIN to what it declines of a set's answerable questions.
     count_rule = [np.mean([a.abstained for a, q in zip(s.compose(NO_RULES)[0], s.questions) if q.answerable])
                   for s in sets]
     best, best_key = None, None
-    for below in ABSTAIN_GRID:
-        for z in COVERED_GRID:
-            t = Thresholds(abstain_below=float(below), covered_z=float(z), decline_above=None)
-            false, declined = [], []
-            for s in sets:
-                answers, _ = s.compose(t)
-                false.append(np.mean([a.abstained for a, q in zip(answers, s.questions) if q.answerable]))
-                unanswerable = [a.abstained for a, q in zip(answers, s.questions) if not q.answerable]
-                if unanswerable:
-                    declined.append(np.mean(unanswerable))
-            if max(f - base for f, base in zip(false, count_rule)) > RULES_MAX_FALSE_ABSTAIN + 1e-9:
-                continue
-            key = (round(float(np.mean(declined)), 9), -round(float(np.sum(false)), 9), -below, -z)
-            if best_key is None or key > best_key:
-                best, best_key = t, key
-    print(f"rules: abstain_below {best.abstain_below}, covered_z {best.covered_z}: {best_key[0]:.3f} of "
-          f"unanswerables declined (mean over the fit sets), false abstain {-best_key[1]:.3f} summed", file=sys.stderr)
+    for z in COVERED_GRID:
+        t = Thresholds(abstain_below=below, covered_z=float(z), decline_above=None)
+        false, declined = [], []
+        for s in sets:
+            answers, _ = s.compose(t)
+            false.append(np.mean([a.abstained for a, q in zip(answers, s.questions) if q.answerable]))
+            unanswerable = [a.abstained for a, q in zip(answers, s.questions) if not q.answerable]
+            if unanswerable:
+                declined.append(np.mean(unanswerable))
+        if max(f - base for f, base in zip(false, count_rule)) > RULES_MAX_FALSE_ABSTAIN + 1e-9:
+            continue
+        key = (round(float(np.mean(declined)), 9), -round(float(np.sum(false)), 9), -z)
+        if best_key is None or key > best_key:
+            best, best_key = t, key
+    if best is not None:
+        print(f"rules: abstain_below {below}, covered_z {best.covered_z}: {best_key[0]:.3f} of unanswerables "
+              f"declined (mean over the fit sets), false abstain {-best_key[1]:.3f} summed", file=sys.stderr)
     return best
 
 
@@ -103,47 +108,69 @@ def measure(name: str, work: Path) -> None:
     print(f"{name}: declined " + ", ".join(f"{k} {declined[k]}/{total[k]}" for k in sorted(total)))
 
 
+def fit_model(sets: list[Ranked], rules: Thresholds) -> Thresholds:
+    """Fit the model on what `rules` let through, write it with its operating point and the rules,
+    and return all three."""
+    x, y, which = stack([rows(s, rules) for s in sets])
+    weight = np.ones(len(y))
+    for i in range(len(sets)):
+        for label in (0, 1):
+            mask = (which == i) & (y == label)
+            if mask.any():
+                weight[mask] = len(y) / (2 * len(sets) * mask.sum())
+
+    def fit(rows):
+        mean, scale = x[rows].mean(axis=0), x[rows].std(axis=0)
+        scale[scale == 0] = 1.0
+        lr = LogisticRegression(C=1.0, max_iter=5000).fit((x[rows] - mean) / scale, y[rows],
+                                                          sample_weight=weight[rows])
+        return mean, scale, lr
+
+    # Out-of-fold probabilities choose the operating point: in-sample ones would flatter it.
+    folds = np.arange(len(y)) % FOLDS
+    oof = np.zeros(len(y))
+    for f in range(FOLDS):
+        mean, scale, lr = fit(folds != f)
+        oof[folds == f] = lr.predict_proba((x[folds == f] - mean) / scale)[:, 1]
+    answerable = [oof[(which == i) & (y == 0)] for i in range(len(sets))]
+    threshold = next(t for t in np.unique(np.concatenate([oof, [1.0]]))
+                     if all((a > t).mean() <= MAX_FALSE_ABSTAIN for a in answerable))
+    mean, scale, lr = fit(np.ones(len(y), dtype=bool))
+    write(abstention.MODEL_PATH, abstention.FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0],
+          decline_above=float(threshold), fitted_on=[s.name for s in sets], questions=int(len(y)),
+          command="python scripts/train_abstention.py",
+          rules={"abstain_below": rules.abstain_below, "covered_z": rules.covered_z})
+    abstention.thresholds.cache_clear()
+    offs = {s.name: oof[(which == i) & (y == 1)] for i, s in enumerate(sets) if ((which == i) & (y == 1)).any()}
+    print(f"model: {len(y)} questions, out-of-fold AUC {auc(y, oof):.3f}; declining above {threshold:.3f}, out of "
+          "fold: " + ", ".join(f"{s.name} {(a > threshold).mean():.3f} of answerables" for s, a in
+                               zip(sets, answerable)) + "; " +
+          ", ".join(f"{name} {(o > threshold).mean():.2f} of off-library" for name, o in offs.items()),
+          file=sys.stderr)
+    return abstention.thresholds()
+
+
 def main() -> int:
     args = arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sets = [ranked(name, work) for name in FIT]
-        rules = fit_rules(sets)
-        x, y, which = stack([rows(s, rules) for s in sets])
-        weight = np.ones(len(y))
-        for i in range(len(FIT)):
-            for label in (0, 1):
-                mask = (which == i) & (y == label)
-                if mask.any():
-                    weight[mask] = len(y) / (2 * len(FIT) * mask.sum())
-
-        def fit(rows):
-            mean, scale = x[rows].mean(axis=0), x[rows].std(axis=0)
-            scale[scale == 0] = 1.0
-            lr = LogisticRegression(C=1.0, max_iter=5000).fit((x[rows] - mean) / scale, y[rows],
-                                                              sample_weight=weight[rows])
-            return mean, scale, lr
-
-        # Out-of-fold probabilities choose the operating point: in-sample ones would flatter it.
-        folds = np.arange(len(y)) % FOLDS
-        oof = np.zeros(len(y))
-        for f in range(FOLDS):
-            mean, scale, lr = fit(folds != f)
-            oof[folds == f] = lr.predict_proba((x[folds == f] - mean) / scale)[:, 1]
-        answerable = [oof[(which == i) & (y == 0)] for i in range(len(FIT))]
-        threshold = next(t for t in np.unique(np.concatenate([oof, [1.0]]))
-                         if all((a > t).mean() <= MAX_FALSE_ABSTAIN for a in answerable))
-        mean, scale, lr = fit(np.ones(len(y), dtype=bool))
-        write(abstention.MODEL_PATH, abstention.FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0],
-              decline_above=float(threshold), fitted_on=list(FIT), questions=int(len(y)),
-              command="python scripts/train_abstention.py",
-              rules={"abstain_below": rules.abstain_below, "covered_z": rules.covered_z})
-        abstention.thresholds.cache_clear()
-        offs = {name: oof[(which == i) & (y == 1)] for i, name in enumerate(FIT) if ((which == i) & (y == 1)).any()}
-        print(f"fit: {len(y)} questions, out-of-fold AUC {auc(y, oof):.3f}; declining above {threshold:.3f}, out of "
-              "fold: " + ", ".join(f"{name} {(a > threshold).mean():.3f} of answerables" for name, a in
-                                   zip(FIT, answerable)) + "; " +
-              ", ".join(f"{name} {(o > threshold).mean():.2f} of off-library" for name, o in offs.items()))
+        # The floor's zero false abstentions on the fit sets did not hold on news sets it never saw
+        # (it declined 7 of their answerable questions, the model none), so it is held as low as
+        # the sets with a bar of their own (dev) allow with everything else fitted on top of it.
+        for below in ABSTAIN_GRID:
+            rules = fit_rules(sets, float(below))
+            if rules is None:
+                continue
+            fitted = fit_model(sets, rules)
+            failing = [s.name for s in sets if s.name in BARRED and not score(s.questions, s.compose()[0]).passed]
+            if not failing:
+                break
+            print(f"abstain_below {below}: {', '.join(failing)} under its bar, next", file=sys.stderr)
+        else:
+            raise SystemExit("no floor on the grid keeps every barred set's bar")
+        print(f"kept: abstain_below {fitted.abstain_below}, covered_z {fitted.covered_z}, "
+              f"declining above {fitted.decline_above:.3f}")
         print(f"wrote {abstention.MODEL_PATH.relative_to(REPO)}")
         if args.measure:
             for name in MEASURE:
