@@ -2,10 +2,10 @@
 
     python scripts/train_abstention.py [--measure]   # ~12 minutes on 2 cores, deterministic
 
-Two rules come before the model, fitted on the fit sets (scripts/fit_sets.py: JSQuAD's fit part,
-news_a, news_b, news_e, news_f, dev): the best passage's score below which citebot declines
-(abstain_below) and the z below which a noun the library never uses counts as not meant by the
-best passages (covered_z). The floor is tried from 0 up its grid; for each, covered_z is the grid
+Two rules come before the model, fitted on the fit sets (FIT: JSQuAD's fit part, news_a, news_b,
+news_e, news_f, dev; the confidence model also fits on news_i and news_j, see FIT): the best
+passage's score below which citebot declines (abstain_below) and the z below which a noun the
+library never uses counts as not meant by the best passages (covered_z). The floor is tried from 0 up its grid; for each, covered_z is the grid
 value that, with the model off, declines the largest share of unanswerable questions (all kinds,
 averaged over the sets) while declining none of any fit set's answerable ones beyond what the count
 rule alone declines (RULES_MAX_FALSE_ABSTAIN; ties: fewer false abstentions, then the lower z), and
@@ -21,8 +21,8 @@ neither JSQuAD's many encyclopedia questions nor a set's share of off-library on
 fitted too: the lowest probability above which, out of fold (5 folds by question), the model
 declines at most MAX_FALSE_ABSTAIN of any fit set's answerable questions; it is saved with the
 weights, and the answer step declines above it.
-`--measure` prints, on the sets it never saw (news_c, news_d, news_g, heldout, JSQuAD's measure
-part), how many questions of each kind citebot (rules and model) declines.
+`--measure` prints, on the sets it never saw (news_c, news_d, news_g, news_h, heldout, JSQuAD's
+measure part), how many questions of each kind citebot (rules and model) declines.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import FIT, REPO, Ranked, arguments, auc, ranked, run, stack  # noqa: E402
+from fit_sets import REPO, Ranked, arguments, auc, ranked, run, stack  # noqa: E402
 
 from index.answer import abstention  # noqa: E402
 from index.answer.abstention import NO_RULES  # noqa: E402
@@ -44,6 +44,10 @@ from index.answer.logistic import write  # noqa: E402
 from index.evaluation import score  # noqa: E402
 from index.types import Grounds, Thresholds  # noqa: E402
 
+# fit_sets.FIT but news_i and news_j: with them no floor keeps dev's bar, which needs the floor at
+# 0.025 (a fourth of dev's 7 unanswerables), and the floor there declines an answerable question of
+# theirs, which the rules may not (session 15). dev's bar is bought with such false abstentions.
+FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "dev")
 MAX_FALSE_ABSTAIN = 0.02
 # The rules get no such allowance: the 2 % they were allowed on the fit sets became 5-8 % on news
 # sets they were not fitted on (README, Measured, session 13), and on JSQuAD the model does the
@@ -54,7 +58,7 @@ RULES_MAX_FALSE_ABSTAIN = 0.0
 # operating point declined fewer off-library questions (28 of JSQuAD measure's 50, not 39).
 LABELS = ("answerable", "off_library")
 FOLDS = 5
-MEASURE = ("news_c", "news_d", "news_g", "heldout", "jsquad-measure")
+MEASURE = ("news_c", "news_d", "news_g", "news_h", "heldout", "jsquad-measure")
 # The sets whose own bar (the dev README's) the whole fit must keep.
 BARRED = ("dev",)
 ABSTAIN_GRID = np.round(np.arange(0.0, 0.0601, 0.005), 4)
