@@ -13,6 +13,12 @@ MAX_CHARS = 520
 # Sentence ends: Japanese full stops and !? (full or half width), optionally followed by
 # closing brackets/quotes, which belong to the sentence they close.
 _JA_END = re.compile(r"[。！？!?]+[」』）)\]】〕”’\"']*")
+# A quotation of a few sentences is one statement: cut at its inner 。, the answer quoted
+# 「週休3日は福利厚生ではない。 and left out the half that says what it is. Longer
+# quotations (a speech, an interview) are split as usual.
+_QUOTE_PAIRS = {"「": "」", "『": "』"}
+QUOTE_MAX_CHARS = 200
+_QUOTATIVE = ("と", "っ", "、")
 # English full stop + space + an upper-case letter, digit or quote starts a new sentence,
 # unless the word before the dot is a known abbreviation (Mr., U.S., Oct.).
 _EN_END = re.compile(r"(?<=[.])[\"'”’)]*\s+(?=[\"“A-Z0-9])")
@@ -39,8 +45,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = {end}
     line = text[start:end]
+    quotes = _quotations(line)
     for m in _JA_END.finditer(line):
-        cuts.add(start + m.end())
+        inside = any(a < m.end() <= b for a, b in quotes)
+        # 「本当か？」と聞いた。: the quotation closes, the sentence goes on.
+        quoted = m.group().endswith(("」", "』")) and line[m.end():m.end() + 1] in _QUOTATIVE
+        if not (inside or quoted):
+            cuts.add(start + m.end())
     for m in _EN_END.finditer(line):
         before = line[: m.start()]
         if not _ABBREV.search(before.split(" ")[-1] if before else ""):
@@ -54,6 +65,20 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if b > a:
             out.append((a, b))
         s = c
+    return out
+
+
+def _quotations(line: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of the outermost 「」 and 『』 quotations closed on this line
+    and at most QUOTE_MAX_CHARS long."""
+    out, stack = [], []
+    for i, ch in enumerate(line):
+        if ch in _QUOTE_PAIRS:
+            stack.append((i, _QUOTE_PAIRS[ch]))
+        elif stack and ch == stack[-1][1]:
+            opened, _ = stack.pop()
+            if not stack and i - opened <= QUOTE_MAX_CHARS:
+                out.append((opened, i))
     return out
 
 

@@ -1,5 +1,5 @@
 """Chunking: sentence boundaries, passage sizes, and block boundaries."""
-from index.ingest.chunking import MAX_CHARS, chunk_block, chunk_document, split_sentences
+from index.ingest.chunking import MAX_CHARS, QUOTE_MAX_CHARS, chunk_block, chunk_document, split_sentences
 from index.types import Block, Document
 
 
@@ -11,6 +11,20 @@ def test_japanese_sentences_end_at_full_stops_and_keep_closing_quotes():
     """。！？ end a sentence, and a closing 」 stays with the sentence it closes."""
     text = "会談は15日に行われた。「建設的だった」と述べた。本当か？はい！"
     assert _texts(text, split_sentences(text)) == ["会談は15日に行われた。", "「建設的だった」と述べた。", "本当か？", "はい！"]
+
+
+def test_a_short_quotation_is_not_cut_at_its_inner_full_stops():
+    """A quoted statement of two sentences, and 「…？」と聞いた, stay one sentence each."""
+    text = "市長は「週休3日は福利厚生ではない。経営の判断だ」と強調した。彼は『本当か？』と聞いた。以上。"
+    assert _texts(text, split_sentences(text)) == [
+        "市長は「週休3日は福利厚生ではない。経営の判断だ」と強調した。", "彼は『本当か？』と聞いた。", "以上。"]
+
+
+def test_an_unclosed_or_long_quotation_is_split_as_usual():
+    """A quotation that never closes on its line, or runs past QUOTE_MAX_CHARS, ends at each 。."""
+    assert _texts("「閉じない。次の文。", split_sentences("「閉じない。次の文。")) == ["「閉じない。", "次の文。"]
+    speech = "「" + "長い話です。" * (QUOTE_MAX_CHARS // 6 + 1) + "」と述べた。"
+    assert len(split_sentences(speech)) > 2
 
 
 def test_line_breaks_end_sentences_even_without_punctuation():
