@@ -5,6 +5,9 @@ import re
 
 from index.types import Block, Chunk, Document, Span
 
+# Part of every article's digest (ingest/pipeline.py): when how text is cut changes, the next
+# ingest re-reads every article, which until then answers with its old passages.
+VERSION = "2"
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.
 TARGET_CHARS = 320

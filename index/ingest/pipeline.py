@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.store.calibration import embed_reference, estimate_lang_offsets
-from index.ingest.chunking import Chunk, chunk_document
+from index.ingest.chunking import VERSION as CHUNKING_VERSION, Chunk, chunk_document
 from index.embedding import Embedder, SecondOpinion
 from index.errors import LoadError
 from index.text.language import detect_lang
@@ -160,7 +160,7 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
     key = str(path.resolve())
     try:
         data = read_article(path)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(CHUNKING_VERSION.encode() + data).hexdigest()
         if known.get(key) == digest:
             report.unchanged.append(key)
             return
@@ -180,7 +180,8 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
 
 
 def _ingest_document(batch: _Batch, doc: Document, known: dict[str, str], report: IngestReport) -> None:
-    digest = hashlib.sha256("\0".join(x or "" for x in (doc.title, doc.url, doc.published, doc.outlet, doc.text))
+    digest = hashlib.sha256("\0".join(x or "" for x in (CHUNKING_VERSION, doc.title, doc.url, doc.published,
+                                                        doc.outlet, doc.text))
                             .encode("utf-8")).hexdigest()
     if known.get(doc.path) == digest:
         report.unchanged.append(doc.path)

@@ -43,6 +43,16 @@ def test_reingesting_the_same_files_changes_nothing(tmp_path, corpus, embedder):
     assert len(second.unchanged) == 2 and eng.store.generation == gen
 
 
+def test_a_new_chunking_version_re_reads_every_article(tmp_path, corpus, embedder, monkeypatch):
+    """When how text is cut into passages changes, the next ingest re-reads unchanged files too."""
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([corpus])
+    monkeypatch.setattr("index.ingest.pipeline.CHUNKING_VERSION", "next")
+    report = eng.ingest([corpus])
+    assert len(report.updated) == 2 and not report.unchanged and eng.stats()["articles"] == 2
+    assert len(eng.ingest([corpus]).unchanged) == 2
+
+
 def test_reopened_index_answers_like_before(tmp_path, corpus, embedder):
     """The index on disk answers after the process that built it is gone."""
     eng = _engine(tmp_path, embedder)
