@@ -251,11 +251,10 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
 def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re.Pattern], hit: Hit,
                     s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
-    text = _BULLET.sub("", p.text[s.start - p.start:s.end - p.start]).strip()
-    # A citation line's URL is the citation's link already; in the sentence it is only noise.
-    text = _URL_TAIL.sub("", text) or text
-    if not quotable(text, p, source_asked=_CITATION_LINE in wanted):
+    raw = p.text[s.start - p.start:s.end - p.start]
+    if not quotable(raw, p, source_asked=_CITATION_LINE in wanted):
         return None
+    text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary.
     words = terms(text)
     cover = len(said(q.terms, q.lang, p.lang, words)) / len(qterms) if qterms else 0.0
@@ -266,10 +265,23 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     return Scored(hit, s, text, score)
 
 
-def quotable(text: str, p: Passage, source_asked: bool = False) -> bool:
+def _clean(sentence: str) -> str:
+    """The sentence as quoted: no bullet; a citation line's URL is the citation's link already,
+    in the sentence it is only noise."""
+    text = _BULLET.sub("", sentence).strip()
+    return _URL_TAIL.sub("", text) or text
+
+
+def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
     """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
     "…はなぜ？" sub-heading), not the title or a heading, not a teaser, not the writer's own
-    impression; a citation line only when the question asks which outlet reported something."""
+    impression or 💡 summary; a citation line only when the question asks which outlet reported
+    something."""
+    # A matome's 💡 bullet is the writer's summary of a quoted block that states the fact with its
+    # source; quoted first, it pushed that block's sentence out as its near-duplicate.
+    if sentence.lstrip().startswith("💡"):
+        return False
+    text = _clean(sentence)
     if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")) or _QUESTION_END.search(text):
         return False
     if _FURNITURE.search(text):

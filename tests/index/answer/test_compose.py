@@ -248,6 +248,14 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
 
 
+def test_a_matome_summary_bullet_is_never_quoted():
+    """💡 restates a ✅ block without its source: the ✅ sentence is the one to quote."""
+    from index.answer.compose import quotable
+
+    assert not quotable("💡 シニアの部では78歳の女性が優勝", _passage("x"))
+    assert quotable("✅ シニアの部では78歳の女性が優勝した。", _passage("x"))
+
+
 def test_a_question_without_its_question_mark_is_never_quoted():
     """A matome's rhetorical 「…なぜ光るのか。」 asks, it does not answer; a sentence reporting a question does."""
     from index.answer.compose import quotable
