@@ -300,6 +300,15 @@ def test_which_outlet_answer_quotes_the_claim_then_its_citation_line(tmp_path, e
     assert "海と科学ニュース" not in plain.text and "すごいこと" not in plain.text
 
 
+def test_the_answer_quotes_the_sourced_block_not_the_summary_bullet(tmp_path, embedder):
+    """Asked what a 💡 bullet and a ✅ block both say, the answer quotes the ✅ sentence, cited to its outlet."""
+    summary = MATOME.replace("新種の魚が見つかった話題をまとめました。\n", "新種の魚が見つかった話題をまとめました。\n💡 新種の体長は6.8センチ\n")
+    answer = _engine(tmp_path, embedder, "matome.txt", summary).ask("新種の体長は何センチ？")
+    assert [s.text for s in answer.sentences if "6.8センチ" in s.text] == ["新種の体長は6.8センチほどで、丸い体形からヒカリダルマと名付けられた。"]
+    cited = next(c for c in answer.citations if c.n == answer.sentences[0].n)
+    assert cited.source_url == "https://umi-kagaku.example.jp/news/2025/11/12/new-species"
+
+
 def test_when_an_article_was_published_is_answered_with_its_date_line(tmp_path, embedder):
     """"When was the article reporting X published" quotes the sentence stating X, then its block's 公開日 line."""
     eng = _engine(tmp_path, embedder, "matome.txt", MATOME)
