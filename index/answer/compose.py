@@ -82,9 +82,21 @@ _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|�
                          r"を(?:解説|紹介|整理|おさらい|深掘り))[。！!]?$")
 # A question without its question mark: 「…なぜ光り、どのように暮らしているのか。」
 _QUESTION_END = re.compile(r"(?:のか|だろうか|のだろう)[。]?$")
+# "How much did it cost", 「費用はいくら」 want an amount of money; "how many", 「何人」 a number. Asked
+# in one language, answered in either: an English question about a Japanese article is answered by
+# 「約58億円」, a Japanese one about an English article by "486 people".
+_AMOUNT_ASKED = re.compile(r"how much|\bcosts?\b|\bprices?\b|\bpaid\b|\bpay\b|\bspen[dt]\b|\bfees?\b|\bbudget|"
+                           r"いくら|幾ら|費用|金額|価格|値段|予算|額は", re.I)
+_COUNT_ASKED = re.compile(r"how many|何\s*(?:人|冊|位|席|票|台|個|件|回|本|枚|校|社|店|軒|匹|頭|隻|階|棟|基|便|発)", re.I)
+_AMOUNT = re.compile(r"[£$€¥]\s*\d|\d[\d,.]*\s*(?:万|億|千)?\s*(?:円|ドル|ユーロ|ポンド|ウォン|元)|"
+                     r"\d[\d,.]*\s*(?:million|billion|thousand)?\s*(?:yen|dollars?|pounds?|euros?)", re.I)
+_NUMBER = re.compile(r"\d|[〇一二三四五六七八九十百千万]+\s*(?:人|冊|台|個|件|回|本|枚)|"
+                     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million)\b",
+                     re.I)
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
-# "which outlet" question the line that names the quoted source.
-_ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE))
+# "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
+_ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
+                 (_COUNT_ASKED, _NUMBER))
 ANSWER_TYPE_BONUS = 0.02
 # "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
 # sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").

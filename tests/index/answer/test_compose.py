@@ -69,6 +69,41 @@ def test_why_question_prefers_a_sentence_that_states_a_reason():
     assert [s.text for s in score_sentences(q, ranking, ranking.hits)] == [reason.text, plain.text]
 
 
+def _ranked_pair(q, first: Scored, second: Scored):
+    from index.answer.compose import score_sentences
+    from index.types import Ranking
+
+    ranking = Ranking([first.hit, second.hit], {first.hit.passage.id: [(first.sentence, 0.1)],
+                                                 second.hit.passage.id: [(second.sentence, 0.1)]},
+                      {}, None, lambda lang: np.zeros((1, 4), np.float32))
+    return [s.text for s in score_sentences(q, ranking, ranking.hits)]
+
+
+def test_how_much_question_prefers_a_sentence_in_either_language_giving_an_amount():
+    """"What would it have cost?": a Japanese sentence giving 約58億円 outscores an equally similar Japanese one without an amount."""
+    q = Query("What would rebuilding the line as a railway have cost?", "en", np.zeros(4, np.float32), [])
+    story = _scored("協議会は鉄道での復旧を断念した。", 0.1, lang="ja")
+    amount = _scored("鉄道での復旧には約58億円がかかる。", 0.1, pid=2, lang="ja")
+    assert _ranked_pair(q, story, amount) == [amount.text, story.text]
+
+
+def test_how_many_question_prefers_a_sentence_in_either_language_giving_a_number():
+    """「何人?」 about an English article: "486 people had bought in" outscores a sentence with no number."""
+    q = Query("出資に応じたのは何人?", "ja", np.zeros(4, np.float32), [])
+    story = _scored("The village decided to buy the pub itself.", 0.1)
+    count = _scored("By the deadline, 486 people had bought in.", 0.1, pid=2)
+    assert _ranked_pair(q, story, count) == [count.text, story.text]
+
+
+def test_a_question_asking_no_amount_or_number_gives_numbers_no_bonus():
+    """"Who leads the group?": a sentence with a number gets no edge over one without."""
+    from index.answer.compose import _AMOUNT_ASKED, _COUNT_ASKED
+
+    q = "Who leads the supporters' group?"
+    assert not _AMOUNT_ASKED.search(q) and not _COUNT_ASKED.search(q)
+    assert _COUNT_ASKED.search("How many members does it have?") and _AMOUNT_ASKED.search("費用はいくら?")
+
+
 def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise():
     """"What kind of stores…?": the sentence naming stores beats a more similar one that only restates the premise."""
     from index.answer.compose import ASKED_BONUS, _score_sentence
