@@ -29,9 +29,19 @@ def _joined(hits: list[Hit]) -> str:
     return text
 
 
+def _entry(n: int, group: list[Hit], role: str, quote: str | None = None) -> Citation:
+    """One place's entry: its passages joined in the article's order, scored by the best of them."""
+    citation = to_citation(n, group[0], role=role, quote=quote)
+    if len(group) == 1:
+        return citation
+    return Citation(**{**citation.__dict__, "passage": _joined(group), "score": max(h.score for h in group)})
+
+
 def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
     """Number the places the answer quotes in order of first use, then list the other hits
-    (one per place, up to k entries in all) as related."""
+    (one per place, up to k entries in all) as related. A place's entry holds every passage of
+    it among the best k hits, not only the first: a second passage of the section the answer
+    quotes is as close to the question as the other entries, and was left out of the list."""
     places: dict[tuple, list[Hit]] = {}
     for c in chosen:
         group = places.setdefault(_place(c.hit), [])
@@ -42,18 +52,18 @@ def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Ans
     # order, and within a place in the article's order.
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[_place(c.hit)], c.hit.passage.start,
                                                             c.sentence.start))
-    citations = []
-    for place, group in places.items():
-        first = next(c for c in chosen if _place(c.hit) == place)
-        citation = to_citation(number[place], group[0], role="cited", quote=first.text)
-        if len(group) > 1:
-            citation = Citation(**{**citation.__dict__, "passage": _joined(group),
-                                   "score": max(h.score for h in group)})
-        citations.append(citation)
-    related: dict[tuple, Hit] = {}
+    top = hits[:k]
+    related: dict[tuple, list[Hit]] = {}
     for h in hits:
-        if _place(h) not in places and len(places) + len(related) < k:
-            related.setdefault(_place(h), h)
-    citations += [to_citation(len(places) + i + 1, h) for i, h in enumerate(related.values())]
+        place = _place(h)
+        group = places.get(place) or related.get(place)
+        if group is not None:
+            if h in top and h not in group:
+                group.append(h)
+        elif len(places) + len(related) < k:
+            related[place] = [h]
+    citations = [_entry(number[place], group, "cited", next(c for c in chosen if _place(c.hit) == place).text)
+                 for place, group in places.items()]
+    citations += [_entry(len(places) + i + 1, group, "related") for i, group in enumerate(related.values())]
     sentences = tuple(AnswerSentence(c.text, number[_place(c.hit)]) for c in chosen)
     return Answer(q.text, sentences, tuple(citations), abstained=False, lang=q.lang)

@@ -28,3 +28,17 @@ def test_two_passages_of_one_section_are_one_source_and_others_are_related():
     assert source.role == "cited" and source.passage == "The bridge opened.\n…\nIt cost ¥3 billion."
     assert source.quote == "The bridge opened."
     assert related.n == 2 and related.role == "related" and related.path == "/b.txt"
+
+
+def test_a_close_passage_of_a_place_already_listed_joins_its_entry():
+    """A passage among the best k of a section the answer quotes (or lists as related) is shown in that entry, not dropped."""
+    quoted, unquoted = _hit(1, "The bridge opened.", 0), _hit(2, "Tolls start at ¥500.", 500)
+    near, near_too = _hit(3, "Ferries still run.", 0, doc="/b.txt"), _hit(4, "The ferry fare is ¥300.", 300, doc="/b.txt")
+    far = _hit(5, "A second ferry line closed.", 900, doc="/b.txt")
+    q = Query("q", "en", np.zeros(4, np.float32), [])
+    answer = cited_answer(q, [_scored(quoted, "The bridge opened.", 0.3)], [quoted, near, unquoted, near_too, far],
+                          k=4)
+    (source, related) = answer.citations
+    assert source.role == "cited" and source.passage == "The bridge opened.\n…\nTolls start at ¥500."
+    assert source.quote == "The bridge opened."
+    assert related.role == "related" and related.passage == "Ferries still run.\n…\nThe ferry fare is ¥300."
