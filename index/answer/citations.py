@@ -41,7 +41,7 @@ def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Ans
     """Number the places the answer quotes in order of first use, then list the other hits
     (one per place, up to k entries in all) as related. A place's entry holds every passage of
     it among the best k hits, not only the first: a second passage of the section the answer
-    quotes is as close to the question as the other entries, and was left out of the list."""
+    quotes is as close to the question as the other entries, and would otherwise not be shown."""
     places: dict[tuple, list[Hit]] = {}
     for c in chosen:
         group = places.setdefault(_place(c.hit), [])
