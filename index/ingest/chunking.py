@@ -7,7 +7,7 @@ from index.types import Block, Chunk, Document, Span
 
 # Part of every article's digest (ingest/pipeline.py): when how text is cut changes, the next
 # ingest re-reads every article, which until then answers with its old passages.
-VERSION = "2"
+VERSION = "3"
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.
 TARGET_CHARS = 320
@@ -22,6 +22,11 @@ _JA_END = re.compile(r"[。！？!?]+[」』）)\]】〕”’\"']*")
 _QUOTE_PAIRS = {"「": "」", "『": "』"}
 QUOTE_MAX_CHARS = 200
 _QUOTATIVE = ("と", "っ", "、")
+# An aside in parentheses is part of the sentence around it, 。 and all: 「労働委員会がする処分（…を
+# 含む。）又はその不作為については、審査請求をすることができない。」 was cut after 「含む。）」, and the
+# answer quoted the half without 審査請求. An aside that follows a full stop is a sentence of its own.
+_ASIDE_PAIRS = {"（": "）", "(": ")"}
+_STOPS = "。！？!?"
 # English full stop + space + an upper-case letter, digit or quote starts a new sentence,
 # unless the word before the dot is a known abbreviation (Mr., U.S., Oct.).
 _EN_END = re.compile(r"(?<=[.])[\"'”’)]*\s+(?=[\"“A-Z0-9])")
@@ -48,12 +53,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = {end}
     line = text[start:end]
-    quotes = _quotations(line)
+    asides = _enclosed(line, _ASIDE_PAIRS)
+    enclosed = _enclosed(line, _QUOTE_PAIRS) + asides
     for m in _JA_END.finditer(line):
-        inside = any(a < m.end() <= b for a, b in quotes)
+        inside = any(a < m.end() <= b for a, b in enclosed)
         # 「本当か？」と聞いた。: the quotation closes, the sentence goes on.
         quoted = m.group().endswith(("」", "』")) and line[m.end():m.end() + 1] in _QUOTATIVE
-        if not (inside or quoted):
+        # …を含む。）又は…: so does a sentence around an aside.
+        aside = m.group().endswith(tuple(_ASIDE_PAIRS.values())) and m.end() < len(line) and any(
+            b == m.end() - 1 and a > 0 and line[a - 1] not in _STOPS for a, b in asides)
+        if not (inside or quoted or aside):
             cuts.add(start + m.end())
     for m in _EN_END.finditer(line):
         before = line[: m.start()]
@@ -71,13 +80,14 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _quotations(line: str) -> list[tuple[int, int]]:
-    """(opening, closing) offsets of the outermost 「」 and 『』 quotations closed on this line
-    and at most QUOTE_MAX_CHARS long."""
+def _enclosed(line: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of the outermost pairs (quotations or asides, each kind on its
+    own, so that a stray bracket of one kind cannot hide the other) closed on this line and at
+    most QUOTE_MAX_CHARS long."""
     out, stack = [], []
     for i, ch in enumerate(line):
-        if ch in _QUOTE_PAIRS:
-            stack.append((i, _QUOTE_PAIRS[ch]))
+        if ch in pairs:
+            stack.append((i, pairs[ch]))
         elif stack and ch == stack[-1][1]:
             opened, _ = stack.pop()
             if not stack and i - opened <= QUOTE_MAX_CHARS:

@@ -27,6 +27,20 @@ def test_an_unclosed_or_long_quotation_is_split_as_usual():
     assert len(split_sentences(speech)) > 2
 
 
+def test_an_aside_in_parentheses_is_part_of_its_sentence():
+    """（…。） inside a sentence does not end it; an aside after a full stop is a sentence of its own."""
+    text = "処分（公益委員がする処分を含む。）又はその不作為については、審査請求をすることができない。可決された。（詳しくは後述する。）次に進む。"
+    assert _texts(text, split_sentences(text)) == [
+        "処分（公益委員がする処分を含む。）又はその不作為については、審査請求をすることができない。", "可決された。",
+        "（詳しくは後述する。）", "次に進む。"]
+
+
+def test_a_stray_bracket_does_not_hide_a_quotation():
+    """An aside left open on its line still lets a short quotation after it stay whole."""
+    text = "（注 市長は「本当だ。確かだ」と言った。次。"
+    assert _texts(text, split_sentences(text)) == ["（注 市長は「本当だ。確かだ」と言った。", "次。"]
+
+
 def test_line_breaks_end_sentences_even_without_punctuation():
     """Headings and datelines on their own line never glue onto the next sentence."""
     text = "再会の地\n公開日:2025/08/18\n本文です。"
