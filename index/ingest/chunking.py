@@ -15,7 +15,8 @@ MAX_CHARS = 520
 
 # Sentence ends: Japanese full stops and !? (full or half width), optionally followed by
 # closing brackets/quotes, which belong to the sentence they close.
-_JA_END = re.compile(r"[。！？!?]+[」』）)\]】〕”’\"']*")
+_STOPS = "。！？!?"
+_JA_END = re.compile(rf"[{_STOPS}]+[」』）)\]】〕”’\"']*")
 # A quotation of a few sentences is one statement: cut at its inner 。, the answer quoted
 # 「週休3日は福利厚生ではない。 and left out the half that says what it is. Longer
 # quotations (a speech, an interview) are split as usual.
@@ -26,7 +27,6 @@ _QUOTATIVE = ("と", "っ", "、")
 # 含む。）又はその不作為については、審査請求をすることができない。」 was cut after 「含む。）」, and the
 # answer quoted the half without 審査請求. An aside that follows a full stop is a sentence of its own.
 _ASIDE_PAIRS = {"（": "）", "(": ")"}
-_STOPS = "。！？!?"
 # English full stop + space + an upper-case letter, digit or quote starts a new sentence,
 # unless the word before the dot is a known abbreviation (Mr., U.S., Oct.).
 _EN_END = re.compile(r"(?<=[.])[\"'”’)]*\s+(?=[\"“A-Z0-9])")
