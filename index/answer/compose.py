@@ -95,6 +95,8 @@ _NUMBER = re.compile(r"\d|[〇一二三四五六七八九十百千万]+\s*(?:人
                      re.I)
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
+# A 「何人」 question's sentence with 「11人」 gets this number bonus and the count cue's (score_sentences)
+# both: measured so, on the fit sets and the unseen ones (README, session 16).
 _ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
                  (_COUNT_ASKED, _NUMBER))
 ANSWER_TYPE_BONUS = 0.02
