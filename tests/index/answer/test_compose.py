@@ -120,6 +120,22 @@ def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise()
     assert asked == {"store"} and b.score > a.score
 
 
+def test_a_sentence_of_any_ranked_passage_can_be_the_answer():
+    """The sentence that answers wins from the 8th-ranked passage too, not only from the best five."""
+    from index.answer import abstention
+    from index.answer.compose import compose
+    from index.types import Ranking
+
+    q = Query("Where will the new ferry terminal be built?", "en", np.zeros(4, np.float32), [])
+    others = [_scored(f"The ferry company reported its results for year {i}.", 0.20 - 0.01 * i, pid=i) for i in range(1, 8)]
+    answer = _scored("The terminal will be built on the old pier at Minato.", 0.13, pid=8)
+    hits = [c.hit for c in [*others, answer]]
+    sentences = {c.hit.passage.id: [(c.sentence, 0.02)] for c in others} | {8: [(answer.sentence, 0.40)]}
+    ranking = Ranking(hits, sentences, {}, None, lambda lang: np.zeros((1, 4), np.float32))
+    got = compose(q, ranking, 5, lambda words: np.zeros((len(words), 4), np.float32), thresholds=abstention.NO_RULES)
+    assert not got.abstained and got.sentences[0].text == answer.text
+
+
 def test_a_sentence_in_the_other_language_makes_up_for_its_lower_similarity():
     """An English question: a Japanese sentence as similar as an English one outscores it by CROSS_LANGUAGE_BONUS."""
     from index.answer.compose import CROSS_LANGUAGE_BONUS, _score_sentence
