@@ -17,10 +17,10 @@ from index.text.glossary import said
 from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
 
-# Passages whose sentences compete to be the answer: all the engine ranks (it ranks 8). The
-# sentence that answers sits in a passage ranked 6th to 8th for a multi-hop or cross-lingual
-# question more often than a sentence there outscores a better-placed answer (fit sets: 7 more
-# answers with their evidence of 412, none fewer; README, session 17).
+# Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
+# or cross-lingual question the sentence that answers often sits in the 6th to 8th passage, and
+# letting those compete gained more answers than it lost (fit sets: 7 more of 412 held their
+# evidence, none fewer; README, session 17).
 ANSWER_PASSAGES = 8
 MAX_SENTENCES = 3
 # A further sentence joins the answer when it scores within this of the best one...

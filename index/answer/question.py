@@ -82,6 +82,15 @@ _EN_QUALIFIERS = frozenset(
 )
 
 
+# Pronouns and adverbs a question uses to point, never to name: a library that never writes
+# "itself" has not been asked about it ("…left for Ambleholt to raise itself?" was declined as
+# about "itself").
+_EN_POINTERS = frozenset(
+    """itself himself herself themselves ourselves yourself yourselves myself oneself anything something
+    everything nothing anyone someone everyone somebody anybody nobody else still really actually ever even""".split()
+)
+
+
 def _english_focus(text: str) -> list[str]:
     """Content words of normalised text that are not verbs, prepositions or qualifiers of the value asked for."""
     return list(dict.fromkeys(stem(w) for w in WORD.findall(text) if _is_content(w)))
@@ -89,6 +98,7 @@ def _english_focus(text: str) -> list[str]:
 
 def _is_content(w: str) -> bool:
     return (w not in EN_STOP and w not in _EN_FUNCTION and w not in _EN_QUALIFIERS and w not in _EN_VERBS
+            and w not in _EN_POINTERS
             and len(w) > 2 and not w.isdigit() and not w.endswith(("ed", "ing")))
 
 

@@ -12,3 +12,9 @@ def test_english_question_names_are_its_capitalised_content_words():
     """An English question's names are its capitalised words, not its question word or common nouns."""
     assert nouns("How many passengers did Aizawa's self-driving bus carry?").names == ["aizawa"]
     assert nouns("What did Putin say after the summit in Alaska?").names == ["putin", "alaska"]
+
+
+def test_pronouns_and_pointing_adverbs_are_not_what_an_english_question_is_about():
+    """"…raise itself?", "anything else", "ever": words that point are no focus noun a library must use."""
+    assert nouns("How much is left for Ambleholt to raise itself?").focus == ["ambleholt", "raise"]
+    assert nouns("Did anyone else ever see the comet?").focus == ["comet"]
