@@ -82,7 +82,7 @@ _EN_QUALIFIERS = frozenset(
 )
 
 
-# Pronouns and adverbs a question uses to point, never to name: a library that never writes
+# Pronouns a question uses to point and adverbs it uses to stress, never to name: a library that never writes
 # "itself" has not been asked about it ("…left for Ambleholt to raise itself?" was declined as
 # about "itself").
 _EN_POINTERS = frozenset(
