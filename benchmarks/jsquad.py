@@ -1,6 +1,7 @@
 """JSQuAD's test split as citebot question sets in the dev format (../shared/eval/dev/README.md).
 
     python benchmarks/jsquad.py --part fit|measure --out DIR [--max-questions N] [--seed S] [--force]
+                                [--exclude OTHER/questions.jsonl]
 
 writes DIR/corpus/*.txt (plain news files) and DIR/questions.jsonl, for
 `citebot eval DIR/questions.jsonl --corpus DIR/corpus` or benchmarks/quality.py.
@@ -15,6 +16,10 @@ Every indexed article leaves one paragraph (seeded per title) out of its file; t
 questions none of whose gold answers occurs in the file are on-topic unanswerables ("removed").
 The kept paragraphs' questions are answerable; their evidence is the first gold answer text.
 Every question carries "kind": "answerable", "removed" or "off_library".
+
+--exclude leaves out the questions of another questions.jsonl before sampling: with the same part
+and seed (so the same corpus), `--exclude FIT/questions.jsonl --max-questions 5000` gives the fit
+articles' questions that a fit did not see, to check a fit on questions it was not made from.
 """
 from __future__ import annotations
 
@@ -137,8 +142,9 @@ def _sample(items: list[dict], cap: int, seed: int, kind: str) -> list[dict]:
 
 
 def build(part: str, out: Path, max_questions: int | None = None, seed: int = DEFAULT_SEED,
-          source: Path = JSQUAD, force: bool = False) -> dict[str, int]:
-    """Write out/corpus/*.txt and out/questions.jsonl for one part; return the counts written."""
+          source: Path = JSQUAD, force: bool = False, exclude: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Write out/corpus/*.txt and out/questions.jsonl for one part, without the questions whose
+    ids are in `exclude`; return the counts written."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     data = json.loads(Path(source).read_text(encoding="utf-8"))["data"]
@@ -166,6 +172,7 @@ def build(part: str, out: Path, max_questions: int | None = None, seed: int = DE
         articles += 1
         found["answerable"] += answerable
         found["removed"] += removed
+    found = {kind: [q for q in items if q["id"] not in exclude] for kind, items in found.items()}
     limits = caps(max_questions)
     chosen = {kind: _sample(items, limits[kind], seed, kind) for kind, items in found.items()}
     with open(Path(out) / "questions.jsonl", "w", encoding="utf-8") as f:
@@ -191,11 +198,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which paragraph is left out, and the sample")
     parser.add_argument("--source", type=Path, default=JSQUAD, help="the JSQuAD json (default: ../shared/data/jsquad)")
     parser.add_argument("--force", action="store_true", help="replace the .txt files of an existing DIR/corpus")
+    parser.add_argument("--exclude", type=Path, metavar="JSONL", help="leave out the questions of this questions.jsonl")
     args = parser.parse_args(argv)
     if args.max_questions is not None and args.max_questions < 1:
         parser.error("--max-questions must be at least 1")
     try:
-        counts = build(args.part, args.out, args.max_questions, args.seed, args.source, args.force)
+        exclude = frozenset(json.loads(line).get("id") for line in args.exclude.read_text(encoding="utf-8").splitlines()
+                            if line.strip()) if args.exclude else frozenset()
+        counts = build(args.part, args.out, args.max_questions, args.seed, args.source, args.force, exclude)
     except (OSError, ValueError) as e:
         print(f"jsquad: error: {e}", file=sys.stderr)
         return 2
