@@ -298,6 +298,18 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
 
 
+def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_is():
+    """「…驚きました。」「…と感じました。」「…になりそう。」「(笑)」 are the matome writer's; 「…来ていたそうです。」 reports a fact."""
+    from index.answer.compose import quotable
+
+    for voice in ("3割もいた、という数字にはちょっと驚きました。", "なかなか真面目な会社だなと感じました。",
+                  "今後の調査結果が気になります。", "町にとって、毎年の賃料は大きな収入になりそう。",
+                  "寮でサーモンが出るというのがうらやましい(笑)。", "ここまで長いとは。", "見学ツアーもぜひ期待したいところです。"):
+        assert not quotable(voice, _passage("x")), voice
+    assert quotable("初日は、傘を差したお年寄りが何人も待っていたそうです。", _passage("x"))
+    assert quotable("直接雇用だけで約1,500人が見込まれています。", _passage("x"))
+
+
 def test_a_matome_summary_bullet_is_never_quoted():
     """💡 restates a ✅ block without its source: the ✅ sentence is the one to quote."""
     from index.answer.compose import quotable
