@@ -53,6 +53,7 @@ NOT_MENTIONED = {
 }
 _URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
+_WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]\s*")
 _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
@@ -298,11 +299,12 @@ def _clean(sentence: str) -> str:
 def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
     """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
     "…はなぜ？" sub-heading), not the title or a heading, not a teaser, not the writer's own
-    impression or 💡 summary; a citation line only when the question asks which outlet reported
-    something."""
-    # A matome's 💡 bullet is the writer's summary of a quoted block that states the fact with its
-    # source; quoted first, it pushed that block's sentence out as its near-duplicate.
-    if sentence.lstrip().startswith("💡"):
+    impression, 💡 summary or "A." reply to a sub-heading's question; a citation line only when the
+    question asks which outlet reported something."""
+    # A matome's 💡 bullet, like its "Q. …" sub-heading's "A. …" reply, is the writer's summary of a
+    # quoted block that states the fact with its source; quoted first, it pushed that block's
+    # sentence out as its near-duplicate.
+    if sentence.lstrip().startswith("💡") or (p.lang == "ja" and _WRITERS_REPLY.match(sentence)):
         return False
     text = _clean(sentence)
     if len(text) < 4 or text.rstrip("」』)）").endswith(("?", "？")) or _QUESTION_END.search(text):

@@ -310,6 +310,15 @@ def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_
     assert quotable("直接雇用だけで約1,500人が見込まれています。", _passage("x"))
 
 
+def test_a_matome_reply_to_its_sub_headings_question_is_never_quoted():
+    """「A. 増えます。」 under 「Q. ステーションは増えるの?」 is the writer's summary, as a 💡 bullet is; "A. Smith said…" is news."""
+    from index.answer.compose import quotable
+
+    assert not quotable("A. 2026年度に大幅な拡大が予定されています。", _passage("x"))
+    assert not quotable("Ａ．町の観測点で記録的な暴風が吹きました。", _passage("x"))
+    assert quotable("A. Smith, the harbour master, said the ferry would sail at noon.", _passage("x", lang="en"))
+
+
 def test_a_matome_summary_bullet_is_never_quoted():
     """💡 restates a ✅ block without its source: the ✅ sentence is the one to quote."""
     from index.answer.compose import quotable
