@@ -308,6 +308,9 @@ def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_
         assert not quotable(voice, _passage("x")), voice
     assert quotable("初日は、傘を差したお年寄りが何人も待っていたそうです。", _passage("x"))
     assert quotable("直接雇用だけで約1,500人が見込まれています。", _passage("x"))
+    # ...as does a polite form of a fact: "is now doing", "has just opened".
+    assert quotable("県は現在、運行の詳細を詰めているところです。", _passage("x"))
+    assert quotable("駅前の新しい図書館は先月開館したばかりです。", _passage("x"))
 
 
 def test_a_matome_reply_to_its_sub_headings_question_is_never_quoted():
