@@ -53,7 +53,7 @@ NOT_MENTIONED = {
 }
 _URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
-_WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]\s*")
+_WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]")
 _WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)

@@ -299,7 +299,7 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
 
 
 def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_is():
-    """「…驚きました。」「…と感じました。」「…になりそう。」「(笑)」 are the matome writer's; 「…来ていたそうです。」 reports a fact."""
+    """「…驚きました。」「…と感じました。」「…になりそう。」「(笑)」 are the matome writer's; 「…待っていたそうです。」 reports a fact."""
     from index.answer.compose import quotable
 
     for voice in ("3割もいた、という数字にはちょっと驚きました。", "なかなか真面目な会社だなと感じました。",
@@ -314,7 +314,7 @@ def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_
 
 
 def test_a_matome_reply_to_its_sub_headings_question_is_never_quoted():
-    """「A. 増えます。」 under 「Q. ステーションは増えるの?」 is the writer's summary, as a 💡 bullet is; "A. Smith said…" is news."""
+    """A Japanese "A. …" line under a sub-heading's "Q. …" is the writer's summary, as a 💡 bullet is; "A. Smith said…" is news."""
     from index.answer.compose import quotable
 
     assert not quotable("A. 2026年度に大幅な拡大が予定されています。", _passage("x"))
