@@ -80,7 +80,7 @@ def cmd_ingest(args) -> int:
     stats = engine.stats()
     print(f"Index {stats['index_dir']}: {stats['articles']} articles, {stats['passages']} passages "
           f"({time.perf_counter() - t:.1f} s).", file=sys.stderr)
-    return 1 if report.skipped and not (report.added or report.updated or report.unchanged) else 0
+    return 1 if report.skipped and not (report.added or report.updated or report.unchanged or report.duplicates) else 0
 
 
 def cmd_ask(args) -> int:

@@ -39,11 +39,15 @@ def progress_bar():
 
 
 def print_report(report) -> None:
+    n = len(report.duplicates)
+    copies = f", {n} {'copy' if n == 1 else 'copies'} of indexed files" if n else ""
     print(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-          f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.passages} passages written.",
+          f"{len(report.removed)} removed, {len(report.skipped)} skipped{copies}; {report.passages} passages written.",
           file=sys.stderr)
     for path, reason in report.skipped:
         print(f"  skipped {path}: {reason}", file=sys.stderr)
+    for path, same in report.duplicates:
+        print(f"  not indexed twice: {path} has the same text as {same}", file=sys.stderr)
     if any(reason.startswith("unexpected error") for _, reason in report.skipped):
         print(f"  (the tracebacks of unexpected errors are in {log_path()})", file=sys.stderr)
 

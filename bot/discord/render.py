@@ -328,6 +328,8 @@ def render_ingest_report(report: IngestReport) -> str:
         if paths:
             lines.append(f"{label}: " + ", ".join(file_name(p) for p in paths))
     lines.extend(f"Skipped {file_name(path)}: {_without_folders(reason, path)}" for path, reason in report.skipped)
+    lines.extend(f"Not indexed twice: {file_name(path)} has the same text as {file_name(same)}"
+                 for path, same in report.duplicates)
     lines.append(f"Passages written: {report.passages}")
     return clip("\n".join(lines), CONTENT_LIMIT)
 

@@ -56,10 +56,11 @@ def ingest(store: Store, embedder: Embedder, paths: Iterable[Path], progress: Pr
                 report.removed.append(doc_path)
                 known.pop(doc_path, None)
         batch = _Batch(w, embedder, report, second)
+        texts = {digest: path for path, digest in known.items()}
         for i, path in enumerate(files):
             if progress:
                 progress(str(path), i, len(files))
-            _ingest_file(batch, path, known, report)
+            _ingest_file(batch, path, known, texts, report)
         for doc in documents:
             _ingest_document(batch, doc, known, report)
         batch.flush()
@@ -156,13 +157,22 @@ class _Batch:
         self.pending, self.n_texts = [], 0
 
 
-def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: IngestReport) -> None:
+def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], texts: dict[str, str],
+                 report: IngestReport) -> None:
+    """`texts` maps each indexed (or queued) file's digest to its path."""
     key = str(path.resolve())
     try:
         data = read_article(path)
         digest = hashlib.sha256(CHUNKING_VERSION.encode() + data).hexdigest()
         if known.get(key) == digest:
             report.unchanged.append(key)
+            return
+        # A copy of an indexed article (the same file saved in two folders) would answer every
+        # question about it twice and push other articles' passages out of the best eight.
+        if (same := texts.get(digest)) is not None and same != key and Path(same).exists():
+            if key in known and batch.w.remove(key):
+                report.removed.append(key)
+            report.duplicates.append((str(path), same))
             return
         doc = load_document(path, data)
         chunks = chunk_document(doc)
@@ -176,6 +186,7 @@ def _ingest_file(batch: _Batch, path: Path, known: dict[str, str], report: Inges
     if not chunks:
         report.skipped.append((str(path), "no text to index"))
         return
+    texts[digest] = key
     batch.add(_Pending(doc, digest, key, key in known, chunks, embed_texts(doc, chunks)))
 
 

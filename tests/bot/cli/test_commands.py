@@ -46,6 +46,17 @@ def test_ingest_prints_a_summary_and_names_skipped_files(index_dir, corpus, caps
     assert "broken.txt" in err and "empty.md" in err
 
 
+def test_ingest_names_a_copy_of_an_indexed_file_and_indexes_it_once(index_dir, corpus, tmp_path, capsys):
+    """The same article saved in two folders is indexed once; the summary names the copy and what it copies."""
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    (copies / "festival (1).txt").write_text(NEWS, encoding="utf-8")
+    assert main(["ingest", str(corpus), str(copies)]) == 0
+    err = capsys.readouterr().err
+    assert "1 added" in err and "1 copy of indexed files" in err
+    assert "festival (1).txt has the same text as" in err and "Index " in err and "1 articles" in err
+
+
 def test_ask_json_follows_the_contract(index_dir, corpus, capsys):
     """ask --json prints one object with the answer, abstained flag and numbered citations."""
     main(["ingest", str(corpus)])

@@ -174,13 +174,15 @@ def test_stats_embed_keeps_to_25_fields():
 
 def test_stats_and_ingest_reports_show_no_folders_of_the_server():
     """The stats embed drops the index folder and names a local model by its folder's name; an ingest report
-    names files, and a skip reason quoting a path keeps only the file name."""
+    names files (a copy of an indexed file too), and a skip reason quoting a path keeps only the file name."""
     embed = render.render_stats({"articles": 3, "index_dir": "/srv/citebot/index", "model": "/srv/models/ruri-v3"})
     assert [(f.name, f.value) for f in embed.fields] == [("articles", "3"), ("model", "ruri-v3")]
     report = IngestReport(added=["/srv/a/new.txt"], skipped=[
-        ("/srv/a/bad.txt", "unexpected error (PermissionError: [Errno 13] Permission denied: '/srv/a/bad.txt')")])
+        ("/srv/a/bad.txt", "unexpected error (PermissionError: [Errno 13] Permission denied: '/srv/a/bad.txt')")],
+        duplicates=[("/srv/b/new.txt", "/srv/a/new.txt")])
     text = render.render_ingest_report(report)
     assert "Added: new.txt" in text and "denied: 'bad.txt'" in text and "/srv" not in text
+    assert "Not indexed twice: new.txt has the same text as new.txt" in text
 
 
 def test_gaps_embed_keeps_to_discord_limits():

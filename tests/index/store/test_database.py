@@ -91,6 +91,21 @@ def test_deleted_file_is_dropped_on_reingest_and_remove_works(tmp_path, corpus, 
     assert eng.stats()["articles"] == 0
 
 
+def test_a_copy_of_an_indexed_article_is_not_indexed_twice(tmp_path, corpus, embedder):
+    """The same file in a second folder is reported as a copy and not indexed; once the first is gone, the copy is."""
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    (copies / "b-copy.txt").write_bytes((corpus / "b.txt").read_bytes())
+    eng = _engine(tmp_path, embedder)
+    report = eng.ingest([corpus, copies])
+    assert len(report.added) == 2 and report.duplicates == [(str(copies / "b-copy.txt"), str((corpus / "b.txt").resolve()))]
+    assert eng.stats()["articles"] == 2
+    (corpus / "b.txt").unlink()
+    again = eng.ingest([corpus, copies])
+    assert again.added == [str((copies / "b-copy.txt").resolve())] and not again.duplicates
+    assert eng.stats()["articles"] == 2
+
+
 def test_interrupted_ingest_leaves_the_previous_index(tmp_path, corpus, embedder):
     """An ingest that dies half way leaves the index answering exactly as before it."""
     eng = _engine(tmp_path, embedder)
