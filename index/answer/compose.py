@@ -54,7 +54,10 @@ NOT_MENTIONED = {
 _URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
 _WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]")
-_WHEN = re.compile(r"いつ|何日|何時|何年|日付|when\b|what date|what time|which day|what year", re.I)
+# 「何時間」「何日前」「何年ぶり」 ask for a length of time, not a date: a dated sentence is no likelier
+# to answer them ("予約は何日前から" is answered by "30 days in advance", not by "4月25日から").
+_WHEN = re.compile(r"いつ|何日(?!間|前|後|目|かけ|かか)|何時(?!間)|何年(?!間|前|後|ぶり|目)|日付|"
+                   r"when\b|what date|what time|which day|what year", re.I)
 _WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
 _REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
 _DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)

@@ -203,6 +203,14 @@ def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, em
     assert refused.abstained and refused.message == NO_COUNT
 
 
+def test_a_length_of_time_is_not_asked_as_a_date():
+    """「何日前」「何時間」「何年ぶり」 ask for a length of time: a dated sentence gets no date bonus for them; 「何年に」 and 「何時に」 do."""
+    from index.answer.compose import _WHEN
+
+    assert not any(_WHEN.search(t) for t in ("予約は何日前から取れる?", "何時間止まっていた?", "何年ぶりの開催?"))
+    assert all(_WHEN.search(t) for t in ("診療所は何年に開業した?", "最終便は何時に出る?", "何月何日だった?"))
+
+
 def test_a_question_heading_is_never_an_answer_sentence():
     """A sentence that is itself a question (a matome sub-heading like 「なぜ退任したの？」) is not scored as an answer."""
     from index.answer.compose import _score_sentence

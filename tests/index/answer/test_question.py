@@ -18,3 +18,9 @@ def test_pronouns_and_pointing_adverbs_are_not_what_an_english_question_is_about
     """"…raise itself?", "anything else", "ever": words that point are no focus noun a library must use."""
     assert nouns("How much is left for Ambleholt to raise itself?").focus == ["ambleholt", "raise"]
     assert nouns("Did anyone else ever see the comet?").focus == ["comet"]
+
+
+def test_a_verb_after_expected_to_is_not_what_an_english_question_is_about():
+    """"…is expected to matter" asks about no "matter"; after other words "to" still leads to a noun ("related to tourism")."""
+    assert "matter" not in nouns("When are the elections where the row is expected to matter?").focus
+    assert "tourism" in nouns("How much money is related to tourism in Kyoto?").focus
