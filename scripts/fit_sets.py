@@ -2,7 +2,7 @@
 
 Shared by scripts/train_confidence.py, which fits on FIT (JSQuAD's fit part, made on the fly by
 benchmarks/jsquad.py from ../shared/data/jsquad, benchmarks/news_a, news_b, news_e, news_f, news_i,
-news_j and the dev set), and scripts/train_abstention.py, which fits on a part of it; each names
+news_j, news_m, news_n and the dev set), and scripts/train_abstention.py, which fits on a part of it; each names
 the sets it only measures on.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from index.types import Answer, Query, Ranking, Thresholds  # noqa: E402
 
 JSQUAD_QUESTIONS = {"fit": 600, "measure": 250}
 # The README reports none of these as unseen.
-FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "news_i", "news_j", "dev")
+FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "news_i", "news_j", "news_m", "news_n", "dev")
 
 
 @dataclass(frozen=True)
