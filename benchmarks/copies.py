@@ -13,13 +13,15 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.quality import format_rows, run_questions  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluation import load_questions, score  # noqa: E402
+from index.evaluation import load_questions  # noqa: E402
 
 
 def main() -> int:
@@ -31,14 +33,16 @@ def main() -> int:
         copy = Path(tmp) / "copy"
         shutil.copytree(base / "corpus", copy)
         engine = Engine.open(Path(tmp) / "index")
-        report = engine.ingest([base / "corpus", copy])
-        print(f"{len(report.added)} added, {len(report.duplicates)} copies named; "
-              f"{engine.stats()['articles']} articles indexed")
-        questions = load_questions(base / "questions.jsonl")
-        answers = [engine.ask(" ".join(q.question.split())) for q in questions]
-        engine.close()
-    overall = score(questions, answers).overall
-    print(args.set, " ".join(f"{k} {m.value:.3f}" for k, m in overall.measures.items() if m.value is not None))
+        try:
+            start = time.perf_counter()
+            report = engine.ingest([base / "corpus", copy])
+            build_s = time.perf_counter() - start
+            print(f"{len(report.added)} added, {len(report.duplicates)} copies named; "
+                  f"{engine.stats()['articles']} articles indexed")
+            run = run_questions("citebot", engine.ask, load_questions(base / "questions.jsonl"), build_s)
+        finally:
+            engine.close()
+    print(format_rows([run]))
     return 0
 
 
