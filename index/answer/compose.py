@@ -11,8 +11,8 @@ import numpy as np
 from index.answer import abstention
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
-from index.answer.coverage import COVER_PASSAGES, meant, unknown, unspelled
-from index.answer.question import asked_terms, nouns
+from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
+from index.answer.question import as_written, asked_terms, nouns
 from index.text.glossary import said
 from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
@@ -135,6 +135,8 @@ _SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
 _DIGIT = re.compile(r"\d")
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
+# The nouns a question needs before "the library uses none of them" declines it.
+NOTHING_KNOWN_NOUNS = 2
 NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。"
 # For a sentence that names what the question asks for (question.asked_terms).
 ASKED_BONUS = 0.04
@@ -177,7 +179,14 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
     unmeant = next((w for w, z in zip(missing, zs) if z < t.covered_z), None)
     if unmeant and not other_language:
-        return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=unmeant))
+        return abstain(q, hits[:k], NOT_MENTIONED[q.lang].format(term=as_written(unmeant, q.text)))
+    # A question none of whose nouns any article uses or spells, nor a best passage of the other
+    # language says, is about something else however close its best passage ("sourdough bread",
+    # "カレーの作り方"): a question about an article the library holds shares a noun with it. One
+    # noun alone can be a paraphrase.
+    if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
+            and not said_across(missing, q.lang, hits[:COVER_PASSAGES], terms):
+        return abstain(q, hits[:k], NOT_COVERED[q.lang])
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
@@ -192,7 +201,8 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if observe is not None:
         observe(grounds)
     if abstention.declines(grounds, t.decline_above):
-        message = NOT_MENTIONED[q.lang].format(term=unknown_names[0]) if unknown_names else NOT_COVERED[q.lang]
+        message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
+                   else NOT_COVERED[q.lang])
         return abstain(q, hits[:k], message)
     chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)
     if _WHICH_SOURCE.search(q.text):

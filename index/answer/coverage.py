@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.text.glossary import said
+from index.text.romaji import named_in
 from index.types import Hit, Ranking
 
 # Only the best passages' sentences can cover a term: the answer would come from them.
@@ -60,3 +62,11 @@ def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
             embed_queries: Callable[[list[str]], np.ndarray], covered_z: float) -> str | None:
     """The first of `words` that no sentence of `hits` means (its z below `covered_z`)."""
     return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < covered_z), None)
+
+
+def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[str], tuple[str, ...]]) -> bool:
+    """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed
+    so by JMdict (従業員 for "employee") or spelled out in its readings ("Shirasuna" for 白砂)."""
+    other = [h.passage.text for h in hits if h.passage.lang != lang]
+    return any(said(words, lang, "ja" if lang == "en" else "en", terms(text)) or any(named_in(w, text) for w in words)
+               for text in other)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, fold, stem, tokenizer
+from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, fold, stem, terms, tokenizer
 from ..types import Nouns
 
 # Nouns that name things; adverb-like (最初, 前夜) and counter-like (度) nouns do not.
@@ -40,6 +41,15 @@ def nouns(text: str) -> Nouns:
         if ((pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB) and form not in JA_STOP:
             focus.append(form)
     return Nouns(list(dict.fromkeys(focus)), list(dict.fromkeys(names)))
+
+
+def as_written(term: str, text: str) -> str:
+    """A term of the question as the question spells it ("Mars" for mar, 引っ越し for 引越し): a
+    reply naming the word the articles lack quotes the user's own word, not its normal form."""
+    if term.isascii():
+        words = unicodedata.normalize("NFKC", text).split()
+        return next((w.strip(".,!?;:()[]\"'’“”") for w in words if term in terms(w)), term)
+    return next((m.surface() for m in tokenizer().tokenize(fold(text)) if m.normalized_form() == term), term)
 
 
 def focus_terms(text: str) -> list[str]:

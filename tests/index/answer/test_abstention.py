@@ -40,7 +40,7 @@ def test_committed_thresholds_are_the_fitted_rules_and_operating_point():
     t = abstention.thresholds()
     model = load(abstention.MODEL_PATH, abstention.FEATURES)
     assert t.decline_above == model.decline_above
-    assert 0.0 < t.abstain_below < 0.2 and 0.0 < t.covered_z < 5.0
+    assert 0.0 <= t.abstain_below < 0.2 and 0.0 < t.covered_z < 5.0  # the floor grid starts at 0
 
 
 def test_without_a_fitted_file_nothing_is_declined_by_threshold(tmp_path, monkeypatch):

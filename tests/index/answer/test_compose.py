@@ -475,3 +475,22 @@ def test_second_opinion_leaves_one_language_and_older_indexes_alone():
     assert _with_second_opinion(same, question) == same
     older = [_with_second("An English one.", 0.1, None, 1, "en"), _with_second("日本語の文。", 0.09, [1.0, 0.0], 2, "ja")]
     assert _with_second_opinion(older, question) == older
+
+
+def test_a_question_none_of_whose_nouns_the_library_knows_is_declined(tmp_path, embedder):
+    """Two or more nouns, none used by the articles nor said by an other-language best passage: declined without any threshold."""
+    from index.answer.abstention import NO_RULES
+    from index.answer.compose import compose
+
+    eng = _engine(tmp_path, embedder, "hospital.txt", "白砂市立病院の建て替え計画\nURL: https://news.example.jp/shirasuna\n"
+                  "Date: 2026-04-20\n\n白砂市の前市長は、市立病院の病床を320床から240床に減らす計画を進めていた。"
+                  "新市長はこの計画を見直す方針だ。\n")
+    embed = eng.embedder.embed_queries
+
+    def declined(text: str) -> bool:
+        q = eng.searcher.query(text)
+        return compose(q, eng.searcher.rank(q, k=8), 5, embed, thresholds=NO_RULES).abstained
+
+    assert declined("What is the best recipe for sourdough bread?")
+    assert declined("ゴルフのスイングを上達させる練習方法は？")
+    assert not declined("How many beds will the city hospital have?")  # 病院, 病床 say "hospital", "bed"

@@ -24,3 +24,13 @@ def test_a_verb_after_expected_to_is_not_what_an_english_question_is_about():
     """"…is expected to matter" asks about no "matter"; after other words "to" still leads to a noun ("related to tourism")."""
     assert "matter" not in nouns("When are the elections where the row is expected to matter?").focus
     assert "tourism" in nouns("How much money is related to tourism in Kyoto?").focus
+
+
+def test_a_term_is_named_as_the_question_spells_it():
+    """A reply naming a word the articles lack quotes the user's word ("Mars", 引越し), not its normal form (mar, 引っ越し)."""
+    from index.answer.question import as_written
+
+    assert as_written("mar", "What is the price of gold on Mars?") == "Mars"
+    assert as_written("company", "How many companies' staff moved?") == "companies"
+    assert as_written("引っ越し", "引越しの費用はいくら？") == "引越し"
+    assert as_written("absent", "What is this?") == "absent"
