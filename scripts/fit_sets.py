@@ -30,9 +30,9 @@ from index.evaluation import EvalReport, Question, load_questions, score  # noqa
 from index.types import Answer, Query, Ranking, Thresholds  # noqa: E402
 
 JSQUAD_QUESTIONS = {"fit": 600, "measure": 250}
-# The README reports none of these as unseen.
 # Sets of questions no article answers, asked over another set's library (benchmarks/offlib_a's README).
 OFF_LIBRARY = {"offlib_a": "news_a", "offlib_b": "news_d"}
+# The README reports none of these as unseen.
 FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "news_i", "news_j", "news_m", "news_n", "dev")
 
 

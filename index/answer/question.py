@@ -44,7 +44,7 @@ def nouns(text: str) -> Nouns:
 
 
 def as_written(term: str, text: str) -> str:
-    """A term of the question as the question spells it ("Mars" for mar, 引っ越し for 引越し): a
+    """A term of the question as the question spells it ("Mars" for mar, 引越し for 引っ越し): a
     reply naming the word the articles lack quotes the user's own word, not its normal form."""
     if term.isascii():
         words = unicodedata.normalize("NFKC", text).split()
