@@ -67,6 +67,5 @@ def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
 def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[str], tuple[str, ...]]) -> bool:
     """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed
     so by JMdict (従業員 for "employee") or spelled out in its readings (フランス for "France")."""
-    other = [h.passage.text for h in hits if h.passage.lang != lang]
-    return any(said(words, lang, "ja" if lang == "en" else "en", terms(text)) or any(named_in(w, text) for w in words)
-               for text in other)
+    return any(said(words, lang, h.passage.lang, terms(h.passage.text)) or any(named_in(w, h.passage.text) for w in words)
+               for h in hits if h.passage.lang != lang)
