@@ -63,7 +63,7 @@ def test_abstention_shows_engine_message_and_closest_passages(env):
 
 
 def test_off_topic_question_gets_a_not_covered_reply(env):
-    """An off-topic question gets a not-covered reply (from the engine in use), never an invented answer."""
+    """An off-topic question gets a decline (from the engine in use), never an invented answer."""
 
     async def scenario(fake, bot):
         handle = await fake.slash("ask", question="What is the price of gold on Mars?")

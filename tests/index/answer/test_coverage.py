@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 from index.answer.coverage import said_across, unspelled
+from index.text.terms import terms
 from index.types import Hit, Passage
 
 
@@ -24,17 +25,17 @@ def test_a_single_character_alone_is_never_taken_as_spelled():
 
 def test_a_noun_glossed_or_spelled_in_an_other_language_passage_is_said_across():
     """An English noun counts as said by a Japanese passage through JMdict (病院 = hospital) or its reading (フランス = France)."""
-    from index.text.terms import terms
-
     hits = [_hit("市立病院は病床を240床に減らし、フランスの例に倣う。")]
-    assert said_across(["hospital", "budget"], "en", hits, lambda t: tuple(terms(t)))
-    assert said_across(["france"], "en", hits, lambda t: tuple(terms(t)))
-    assert not said_across(["sourdough", "bread"], "en", hits, lambda t: tuple(terms(t)))
+    assert said_across(["hospital", "budget"], "en", hits, _terms)
+    assert said_across(["france"], "en", hits, _terms)
+    assert not said_across(["sourdough", "bread"], "en", hits, _terms)
 
 
 def test_a_passage_in_the_questions_own_language_is_not_read_across():
     """Only the other language's passages are read through the glossary: the question's own language is the vocabulary's business."""
-    from index.text.terms import terms
-
     english = Hit(replace(_hit("").passage, text="The city hospital will cut beds.", lang="en"), 0.2)
-    assert not said_across(["hospital"], "en", [english], lambda t: tuple(terms(t)))
+    assert not said_across(["hospital"], "en", [english], _terms)
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(terms(text))
