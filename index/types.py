@@ -132,6 +132,7 @@ class Hit:
     score: float
     dense: float = 0.0
     lexical: float = 0.0
+    copies: tuple[Passage, ...] = ()  # other articles' passages that repeat this one (answer/copies.py)
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,8 @@ class Citation:
     # The sentence of `passage` that bears on the question or claim, verbatim; None if none does.
     quote: str | None = None
     library: str = "default"
+    # The other articles the passage was published in word for word (their URLs, else paths).
+    also: tuple[str, ...] = ()
 
     @property
     def link(self) -> str | None:
@@ -279,6 +282,7 @@ class Citation:
             "role": self.role,
             "quote": self.quote,
             "library": self.library,
+            "also": list(self.also),
         }
 
 

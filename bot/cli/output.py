@@ -62,6 +62,8 @@ def format_citation(c, with_passage: bool = False) -> str:
     lines = [f"[{c.n}] {where}" + (f" ({meta})" if meta else "") + verdict, f"    {c.link or c.path}"]
     if c.source_url and c.url:
         lines.append(f"    quoted in: {c.url}")
+    if c.also:
+        lines.append(f"    also published at: {', '.join(c.also)}")
     if with_passage:
         # The sentence that bears on the question between » «, "…" where the passage is cut.
         lines.append("    " + c.excerpt(400, ("»", "«")))

@@ -145,7 +145,8 @@ class FeedbackStore:
             ).fetchone()
         if row is None:
             return None
-        citations = tuple(Citation(**c) for c in json.loads(row[4]))
+        # JSON gives a list where the citation holds a tuple; rows from before `also` have none.
+        citations = tuple(Citation(**{**c, "also": tuple(c.get("also", ()))}) for c in json.loads(row[4]))
         return StoredAnswer(row[0], row[1], row[2], row[3], citations)
 
     def record_vote(self, answer_id: str, user_id: int, vote: str, guild_id: int | None = None) -> StoredAnswer | None:

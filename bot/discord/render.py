@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import discord
 
@@ -29,6 +30,8 @@ EMBEDS_TOTAL_LIMIT = 6000  # title + description + fields + footer + author, ove
 
 MAX_ANSWER_MESSAGES = 3  # past this a reader stops scrolling; the rest is dropped with its citations
 SOURCES_PER_PAGE = 10
+# Where else a cited passage was published: the first few sites.
+ALSO_SHOWN = 2
 MAX_URL_CHARS = 512  # longer links are shown as text: they would crowd out the citations around them
 COLOUR = discord.Colour(0x3B82F6)
 
@@ -99,7 +102,7 @@ def _abstention(answer: Answer) -> Reply:
     closest = answer.citations if answer.abstained else ()
     lines: list[str] = []
     for citation in closest:
-        line = citation_line(citation)
+        line = citation_line(citation, answer.lang)
         if len("\n".join([*lines, line])) > EMBED_DESCRIPTION_LIMIT:
             break
         lines.append(line)
@@ -125,7 +128,7 @@ def _paginate(sentences: list[AnswerSentence], by_n: Mapping[int, Citation], lan
 
 
 def _page_fits(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation], lang: str) -> bool:
-    description = _sources_description(page, by_n)
+    description = _sources_description(page, by_n, lang)
     title = text(lang, "sources")
     return (
         len(_answer_content(page)) <= CONTENT_LIMIT
@@ -145,29 +148,41 @@ def _answer_content(page: Sequence[AnswerSentence]) -> str:
     return " ".join(f"{s.text} [{s.n}]" for s in page)
 
 
-def _sources_description(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation]) -> str:
+def _sources_description(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation], lang: str) -> str:
     numbers = sorted({s.n for s in page})
-    return "\n".join(citation_line(by_n[n]) for n in numbers)
+    return "\n".join(citation_line(by_n[n], lang) for n in numbers)
 
 
 def _answer_reply(page: Sequence[AnswerSentence], by_n: Mapping[int, Citation], lang: str, footer: str) -> Reply:
-    embed = discord.Embed(title=text(lang, "sources"), description=_sources_description(page, by_n), colour=COLOUR)
+    embed = discord.Embed(title=text(lang, "sources"), description=_sources_description(page, by_n, lang), colour=COLOUR)
     if footer:
         embed.set_footer(text=clip(footer, _FOOTER_RESERVE))
     return Reply(_answer_content(page), (embed,))
 
 
-def citation_line(citation: Citation) -> str:
-    """`[n] title › section — outlet · date`, the title linking to the cited page.
+def citation_line(citation: Citation, lang: str = "en") -> str:
+    """`[n] title › section — outlet · date · also at site`, the title linking to the cited page
+    and each site to the copy of the passage it published.
 
-    Every part is clipped, so a line stays under ~1400 characters and one citation
+    Every part is clipped, so a line stays under ~1600 characters and one citation
     always fits an embed description.
     """
     label = _link_text(_label(citation.title, citation.section))
     link = _safe_url(citation.link)
     head = f"**[{citation.n}]** " + (f"[{label}]({link})" if link else label)
-    meta = " · ".join(clip(x, 80) for x in (citation.source or citation.outlet, citation.published) if x)
+    parts = [clip(x, 80) for x in (citation.source or citation.outlet, citation.published) if x]
+    if citation.also:
+        parts.append(text(lang, "also_at", places=", ".join(_place_link(x) for x in citation.also[:ALSO_SHOWN])))
+    meta = " · ".join(parts)
     return f"{head} — {meta}" if meta else head
+
+
+def _place_link(place: str) -> str:
+    """Another place a passage was published: its site, linking to the page; else the file's name."""
+    url = _safe_url(place)
+    if url is None:
+        return _link_text(clip(place.rsplit("/", 1)[-1], 60))
+    return f"[{_link_text(clip(urlsplit(url).hostname or url, 60))}]({url})"
 
 
 def _label(title: str, section: str | None) -> str:
@@ -211,7 +226,7 @@ def render_passages(citations: Sequence[Citation], lang: str = "en") -> list[dis
 
 
 def _passage_footer(citation: Citation) -> str:
-    parts = (citation.source or citation.outlet, citation.published, citation.link)
+    parts = (citation.source or citation.outlet, citation.published, citation.link, *citation.also[:ALSO_SHOWN])
     return clip(" · ".join(p for p in parts if p), 300)
 
 

@@ -2,6 +2,7 @@
 other close passages as "related"."""
 from __future__ import annotations
 
+from index.answer.copies import published_also
 from index.types import Answer, AnswerSentence, Citation, Hit, Query, Scored
 
 
@@ -10,7 +11,7 @@ def to_citation(n: int, hit: Hit, role: str = "related", quote: str | None = Non
     p = hit.passage
     return Citation(n=n, passage=p.text, title=p.title, section=p.section, url=p.url, source=p.source,
                     source_url=p.source_url, published=p.published, path=p.doc_path, score=hit.score,
-                    outlet=p.outlet, role=role, quote=quote, library=p.library)
+                    outlet=p.outlet, role=role, quote=quote, library=p.library, also=published_also([hit]))
 
 
 def _place(hit: Hit) -> tuple:
@@ -34,7 +35,8 @@ def _entry(n: int, group: list[Hit], role: str, quote: str | None = None) -> Cit
     citation = to_citation(n, group[0], role=role, quote=quote)
     if len(group) == 1:
         return citation
-    return Citation(**{**citation.__dict__, "passage": _joined(group), "score": max(h.score for h in group)})
+    return Citation(**{**citation.__dict__, "passage": _joined(group), "score": max(h.score for h in group),
+                       "also": published_also(group)})
 
 
 def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:

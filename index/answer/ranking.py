@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 
+from index.answer.copies import without_copies
 from index.store.calibration import embed_reference, offset_key
 from index.embedding import Embedder, SecondOpinion
 from index.text.language import detect_lang
@@ -91,8 +92,8 @@ class Searcher:
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
-        hits = _within_language(hits, q.lang)
-        return self._ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, q, snap)
+        hits = without_copies(sorted(_within_language(hits, q.lang), key=lambda h: -h.score), k)
+        return self._ranking(diversify(hits, k), sentences, q, snap)
 
     def _ranking(self, hits: list[Hit], sentences: dict, q: Query, snap: Snapshot) -> Ranking:
         vocab = snap.lexical.vocab if snap.lexical is not None else None
@@ -165,6 +166,7 @@ def merge(rankings: list[Ranking], k: int) -> Ranking:
         for term, weight in ranking.term_weights.items():
             weights[term] = max(weight, weights.get(term, 0.0))
     known = [r.known_terms for r in rankings]
-    return Ranking(diversify(sorted(hits, key=lambda h: -h.score), k), sentences, weights,
+    # The same article in two libraries is one source.
+    return Ranking(diversify(without_copies(sorted(hits, key=lambda h: -h.score), k), k), sentences, weights,
                    _AnyOf(known) if all(v is not None for v in known) else None, rankings[0].reference,
                    rankings[0].second)

@@ -76,3 +76,26 @@ def test_sources_lists_the_sample_articles(engine):
     sources = engine.sources()
     assert len(sources) == len([p for p in SAMPLE.iterdir() if p.is_file()])
     assert all(s.title and s.passages > 0 for s in sources)
+
+
+def test_the_same_story_at_another_url_is_cited_once(tmp_path, embedder):
+    """A re-post of an article (its own URL, a line of its own) is indexed, but its passages never stand beside the original's: the citation names it as another place it was published."""
+    original = (SAMPLE / "osaka_expo_closing_en.txt").read_text(encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "expo_repost.txt").write_text(
+        original.replace("https://news.citebot.example/", "https://mirror.example/") + "\nRe-posted with permission.\n",
+        encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    try:
+        report = eng.ingest([SAMPLE, tmp_path / "corpus"])
+        assert len(report.added) == 4 and not report.duplicates
+        a = eng.ask("When did the Osaka Expo close?")
+        assert not a.abstained and "13 October" in a.text
+        texts = [" ".join(c.passage.split()) for c in a.citations]
+        assert all(t not in u and u not in t for i, t in enumerate(texts) for u in texts[i + 1:])
+        assert len({c.path for c in a.citations if "Expo" in c.passage}) == 1
+        first = a.citations[0]
+        assert {first.url, *first.also} == {"https://news.citebot.example/2025/10/13/osaka-expo-closes",
+                                           "https://mirror.example/2025/10/13/osaka-expo-closes"}
+    finally:
+        eng.close()

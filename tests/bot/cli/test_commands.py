@@ -57,6 +57,21 @@ def test_ingest_names_a_copy_of_an_indexed_file_and_indexes_it_once(index_dir, c
     assert "festival (1).txt has the same text as" in err and "Index " in err and "1 articles" in err
 
 
+def test_a_story_reposted_at_another_url_is_cited_once_naming_both(index_dir, corpus, tmp_path, capsys):
+    """A re-post of an article (another URL, a line of its own) is indexed, and the answer cites one copy and names the other."""
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "festival.txt").write_text(NEWS.replace("news.example.com", "mirror.example.net") + "転載\n",
+                                         encoding="utf-8")
+    assert main(["ingest", str(corpus), str(mirror)]) == 0
+    assert "2 added" in capsys.readouterr().err
+    assert main(["ask", "港町の夏祭りには何人が訪れた?"]) == 0
+    out = capsys.readouterr().out
+    assert "約3万人" in out and out.count("[1]") == 2 and "[2]" not in out
+    assert "also published at: https://" in out
+    assert "news.example.com/festival" in out and "mirror.example.net/festival" in out
+
+
 def test_ask_json_follows_the_contract(index_dir, corpus, capsys):
     """ask --json prints one object with the answer, abstained flag and numbered citations."""
     main(["ingest", str(corpus)])

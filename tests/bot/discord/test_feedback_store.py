@@ -20,11 +20,12 @@ def database_url():
 
 
 def test_two_processes_share_answers_and_votes(database_url):
-    """An answer saved by one store (one bot process) is read, voted on and counted through another."""
+    """An answer saved by one store (one bot process) is read back whole (where else a passage ran too), voted on and counted through another."""
     first, second = FeedbackStore(database_url), FeedbackStore(database_url)
     first.init()
     second.init()  # a second process starting: the tables exist already
-    answer = make_answer([("Doors open at nine.", 1)], [make_citation(1, passage="Doors open at nine.")])
+    answer = make_answer([("Doors open at nine.", 1)],
+                         [make_citation(1, passage="Doors open at nine.", also=("https://mirror.example/doors",))])
     first.save_answer("a1", answer, answer.citations, BIG_USER)
     stored = second.load_answer("a1")
     assert stored is not None and stored.citations == answer.citations and stored.answer == answer.text

@@ -212,12 +212,14 @@ optional_text = st.none() | st.text(max_size=600)
     titles=st.lists(st.text(max_size=700), min_size=1, max_size=12),
     sections=st.lists(optional_text, min_size=1, max_size=12),
     urls=st.lists(st.none() | st.text(max_size=700).map(lambda s: "https://x.org/" + s), min_size=1, max_size=12),
+    also=st.lists(st.text(max_size=700).map(lambda s: "https://y.org/" + s) | st.text(max_size=300), max_size=4),
 )
-def test_any_answer_renders_within_limits_with_citations_beside_sentences(texts, titles, sections, urls):
+def test_any_answer_renders_within_limits_with_citations_beside_sentences(texts, titles, sections, urls, also):
     """For arbitrary sentences and citation metadata, every message fits Discord's limits and each shown [n] has its line in that message."""
     count = len(titles)
     citations = [
-        make_citation(i + 1, title=titles[i], section=sections[i % len(sections)], url=urls[i % len(urls)])
+        make_citation(i + 1, title=titles[i], section=sections[i % len(sections)], url=urls[i % len(urls)],
+                      also=tuple(also))
         for i in range(count)
     ]
     answer = make_answer([(t, i % count + 1) for i, t in enumerate(texts)], citations)
@@ -225,6 +227,16 @@ def test_any_answer_renders_within_limits_with_citations_beside_sentences(texts,
         assert_within_limits(reply)
         for n in markers(reply.content):
             assert f"**[{n}]** " in reply.embeds[0].description
+
+
+def test_a_citation_names_the_other_sites_that_published_its_passage():
+    """A passage re-posted elsewhere is cited once, its line naming the other sites (linked) in the reader's language."""
+    citation = make_citation(1, also=("https://mirror.example/2025/expo", "/articles/expo_repost.txt", "https://third.example/x"))
+    line = render.citation_line(citation, "ja")
+    assert line.endswith("ほかの掲載先: [mirror.example](https://mirror.example/2025/expo), expo\\_repost.txt")
+    assert "third.example" not in line
+    assert "also at [mirror.example]" in render.citation_line(citation, "en")
+    assert render.citation_line(make_citation(1)).endswith("2025-01-01")
 
 
 def test_engine_problems_are_worded_for_discord_without_commands():
