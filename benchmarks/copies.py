@@ -55,7 +55,9 @@ def main() -> int:
 def reposted(suffix: str, data: bytes) -> bytes:
     """An article as another site re-posts it: its text with one line of the site's own added."""
     if suffix in (".html", ".htm"):
-        return data.replace(b"</article>", b"<p>Re-posted with permission.</p></article>", 1)
+        line = b"<p>Re-posted with permission.</p>"
+        at = data.find(b"</article>")
+        return data[:at] + line + data[at:] if at >= 0 else data + line
     return data.rstrip() + "\n\n転載:copies benchmark\n".encode()
 
 

@@ -30,8 +30,9 @@ EMBEDS_TOTAL_LIMIT = 6000  # title + description + fields + footer + author, ove
 
 MAX_ANSWER_MESSAGES = 3  # past this a reader stops scrolling; the rest is dropped with its citations
 SOURCES_PER_PAGE = 10
-# Where else a cited passage was published: the first few sites.
+# Where else a cited passage was published: the first few sites, linked when the URL is short.
 ALSO_SHOWN = 2
+ALSO_URL_CHARS = 200
 MAX_URL_CHARS = 512  # longer links are shown as text: they would crowd out the citations around them
 COLOUR = discord.Colour(0x3B82F6)
 
@@ -164,7 +165,7 @@ def citation_line(citation: Citation, lang: str = "en") -> str:
     """`[n] title › section — outlet · date · also at site`, the title linking to the cited page
     and each site to the copy of the passage it published.
 
-    Every part is clipped, so a line stays under ~1600 characters and one citation
+    Every part is clipped, so a line stays under ~3000 characters and one citation
     always fits an embed description.
     """
     label = _link_text(_label(citation.title, citation.section))
@@ -178,11 +179,13 @@ def citation_line(citation: Citation, lang: str = "en") -> str:
 
 
 def _place_link(place: str) -> str:
-    """Another place a passage was published: its site, linking to the page; else the file's name."""
+    """Another place a passage was published: its site, linking to the page (a long URL is left
+    unlinked: the citation's own link comes first); else the file's name."""
     url = _safe_url(place)
     if url is None:
         return _link_text(clip(place.rsplit("/", 1)[-1], 60))
-    return f"[{_link_text(clip(urlsplit(url).hostname or url, 60))}]({url})"
+    site = _link_text(clip(urlsplit(url).hostname or url, 60))
+    return f"[{site}]({url})" if len(url) <= ALSO_URL_CHARS else site
 
 
 def _label(title: str, section: str | None) -> str:

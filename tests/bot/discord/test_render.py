@@ -230,13 +230,15 @@ def test_any_answer_renders_within_limits_with_citations_beside_sentences(texts,
 
 
 def test_a_citation_names_the_other_sites_that_published_its_passage():
-    """A passage re-posted elsewhere is cited once, its line naming the other sites (linked) in the reader's language."""
+    """A passage re-posted elsewhere is cited once, its line naming the other sites (linked unless the URL is long) in the reader's language."""
     citation = make_citation(1, also=("https://mirror.example/2025/expo", "/articles/expo_repost.txt", "https://third.example/x"))
     line = render.citation_line(citation, "ja")
     assert line.endswith("ほかの掲載先: [mirror.example](https://mirror.example/2025/expo), expo\\_repost.txt")
     assert "third.example" not in line
     assert "also at [mirror.example]" in render.citation_line(citation, "en")
     assert render.citation_line(make_citation(1)).endswith("2025-01-01")
+    long_url = "https://mirror.example/" + "x" * 300
+    assert render.citation_line(make_citation(1, also=(long_url,))).endswith("also at mirror.example")
 
 
 def test_engine_problems_are_worded_for_discord_without_commands():
