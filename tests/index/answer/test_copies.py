@@ -25,7 +25,7 @@ def test_the_better_placed_copy_is_kept_and_its_article_keeps_its_other_passages
 
 
 def test_copies_far_apart_in_score_or_language_are_both_kept():
-    """A translation is no copy, and a pair scored far apart is never compared."""
+    """Passages of two languages are never compared (a translation is no copy), nor a pair scored far apart."""
     hits = [_hit(1, "/a.txt", STORY, 0.30), _hit(3, "/c.txt", STORY, 0.29, "ja"), _hit(2, "/b.txt", STORY, 0.20)]
     assert [h.passage.id for h in without_copies(hits, 8)] == [1, 3, 2]
 
