@@ -13,6 +13,7 @@ from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
 from index.answer.question import as_written, asked_terms, nouns
+from index.text.furniture import is_teaser
 from index.text.glossary import said
 from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
@@ -73,10 +74,9 @@ _DATE_LINE = re.compile(r"^(?:公開日|掲載日|配信日|更新日|Published|
 _CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
 # outlet and link are the citation's own fields; it answers only "which outlet") and
-# "次のページを読む" teasers, as a line or as a whole section.
+# "次のページを読む" teasers, as a line (a whole teaser section never reaches the answer: ranking drops it).
 _FURNITURE = re.compile(r"^(?:さらに読む|次のページを読む|続きを読む|Read more\b)", re.I)
 _SOURCE_LINE = re.compile(r"^さらに読む\s*⇒?.*出典", re.I)
-_TEASER_SECTION = re.compile(r"次のページ|続きを読む|関連記事|あわせて読みたい|Read more|Related", re.I)
 # The matome writer's own voice ("…非常に興味深いです。", "…ですね。", "…と思います。"): an
 # impression, not a reported fact. Quoted speech ends in its verb of saying, so it is kept.
 _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|と思います|と思いました|気がします|ですよね|"
@@ -137,7 +137,18 @@ _DIGIT = re.compile(r"\d")
 COUNT_SENTENCES = 5
 # The nouns a question needs before "the library uses none of them" declines it.
 NOTHING_KNOWN_NOUNS = 2
-NO_COUNT = "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。"
+NO_COUNT = {
+    "ja": "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。",
+    "en": "The articles give no such number or amount. The closest passages are listed for reference.",
+}
+# An English question for an amount of money or a count is held to the same test as 「いくら」
+# and 「何人」: "How much did tickets cost?" over articles that give no price was answered with
+# the article's lead while 「チケットはいくら?」 was declined. An English sentence answers with an
+# amount ("¥1,200", "$3 million") or a number; a Japanese one with a numeral (and a currency).
+_EN_AMOUNT_ASKED = re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spen[dt]|charge[sd]?|price[sd]?|fees?|fares?|"
+                              r"budget|worth|tickets?|admission|rent)\b|\bhow much money\b", re.I)
+_EN_COUNT_ASKED = re.compile(r"\bhow (?:many|old)\b", re.I)
+_JA_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十百千万億]")
 # For a sentence that names what the question asks for (question.asked_terms).
 ASKED_BONUS = 0.04
 # A best sentence whose words are nearly all the question's own restates it ("お金が「心」を数値化
@@ -190,12 +201,12 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
-    count = _count_cue(q)
-    # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
-    if count is not None and not other_language \
-            and not any(count.search(c.text) if c.hit.passage.lang == "ja" else _DIGIT.search(c.text)
-                        for c in scored[:COUNT_SENTENCES]):
-        return abstain(q, hits[:k], NO_COUNT)
+    value = _value_asked(q)
+    # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
+    # the English one holds either way (on the fit sets it declines no answerable question).
+    if value is not None and (q.lang == "en" or not other_language) \
+            and not any(value[c.hit.passage.lang].search(c.text) for c in scored[:COUNT_SENTENCES]):
+        return abstain(q, hits[:k], NO_COUNT[q.lang])
     unknown_names = unknown(question.names, ranking)
     grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language)
     if observe is not None:
@@ -240,6 +251,19 @@ def _with_next_after_echo(q: Query, chosen: list[Scored], scored: list[Scored]) 
     if neighbour is None or neighbour in chosen:
         return chosen
     return [lead, neighbour, *chosen[1:]][:MAX_SENTENCES]
+
+
+def _value_asked(q: Query) -> dict[str, re.Pattern] | None:
+    """For a question asking for a count or an amount, what gives one in a sentence of each language."""
+    if q.lang == "ja":
+        count = _count_cue(q)
+        # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
+        return None if count is None else {"ja": count, "en": _DIGIT}
+    if _EN_AMOUNT_ASKED.search(q.text):
+        return {"ja": re.compile(_NUMERAL + _CURRENCY), "en": _AMOUNT}
+    if _EN_COUNT_ASKED.search(q.text):
+        return {"ja": _JA_NUMERAL, "en": _NUMBER}
+    return None
 
 
 def _count_cue(q: Query) -> re.Pattern | None:
@@ -324,7 +348,7 @@ def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
         return False
     if _FURNITURE.search(text):
         return source_asked and bool(_SOURCE_LINE.search(text))
-    if p.section and _TEASER_SECTION.search(p.section):
+    if is_teaser(p.section):
         return False
     # The title line (or its first clause) heads the passage; a title that a loader took from
     # the body's first sentence is that sentence, and stays quotable.

@@ -99,3 +99,11 @@ def test_the_same_story_at_another_url_is_cited_once(tmp_path, embedder):
                                            "https://mirror.example/2025/10/13/osaka-expo-closes"}
     finally:
         eng.close()
+
+
+def test_a_teaser_for_the_next_page_is_never_listed_as_a_source(engine):
+    """A 次のページを読む section (the next page's headline) is neither cited nor related, even for its own headline."""
+    for citations in (engine.ask("ホワイトハウスでゼレンスキー氏は何を求めた?").citations,
+                      engine.cite("ゼレンスキー氏はホワイトハウスで何かを求めた")):
+        assert citations
+        assert all("次のページ" not in (c.section or "") for c in citations)

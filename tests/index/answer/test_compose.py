@@ -200,7 +200,21 @@ def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, em
     answered = eng.ask("港町の夏祭りには何人が訪れましたか？")
     assert not answered.abstained and "約3万人" in answered.text
     refused = eng.ask("港町の夏祭りで花火は何発打ち上げられましたか？")
-    assert refused.abstained and refused.message == NO_COUNT
+    assert refused.abstained and refused.message == NO_COUNT["ja"]
+
+
+def test_an_english_question_for_an_amount_the_articles_never_give_abstains(tmp_path, embedder):
+    """"How much did tickets cost" is declined like 「いくら」 when no nearby sentence gives an amount; "how many" is answered."""
+    from index.answer.compose import NO_COUNT
+    eng = _engine(tmp_path, embedder, "festival.txt", "Harbour town summer festival draws crowds\n"
+        "URL: https://news.example.com/festival\nDate: 2025-08-02\n\n"
+        "The harbour town's summer festival opened on Friday, and about 30,000 people came over the weekend. "
+        "Fireworks were launched from a barge at 8 p.m. and lit up the whole harbour. "
+        "Tickets were sold at the gate, and local shops shared the cost of the fireworks. The organising committee plans to hold the festival at the same time next year.\n")
+    answered = eng.ask("How many people came to the harbour festival?")
+    assert not answered.abstained and "30,000" in answered.text
+    refused = eng.ask("How much did tickets for the harbour festival cost?")
+    assert refused.abstained and refused.message == NO_COUNT["en"]
 
 
 def test_a_length_of_time_is_not_asked_as_a_date():
