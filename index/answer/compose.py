@@ -123,6 +123,8 @@ _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(
 # ("1100万スウェーデン・クローナ").
 _CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|ポンド|フラン|クローナ|クローネ|ルーブル|ルピー|"
              r"ペソ|レアル|バーツ|ドン|リンギット)")
+# An amount of money in a Japanese sentence, whatever the question's language.
+_JA_AMOUNT = re.compile(_NUMERAL + _CURRENCY)
 # A counter has other spellings: "何個" is answered by "7つ", "何キロ" by "70km", "何%" by "3割";
 # "割合はいくら" by a share ("3割", "45%"), not by money. "何倍" and "何割" are mostly worked out
 # from two amounts (「1万2000本…3年目には3万本」, 「総事業費は約720億円」 and 「約240億円は市が」):
@@ -260,7 +262,7 @@ def _value_asked(q: Query) -> dict[str, re.Pattern] | None:
         # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
         return None if count is None else {"ja": count, "en": _DIGIT}
     if _EN_AMOUNT_ASKED.search(q.text):
-        return {"ja": re.compile(_NUMERAL + _CURRENCY), "en": _AMOUNT}
+        return {"ja": _JA_AMOUNT, "en": _AMOUNT}
     if _EN_COUNT_ASKED.search(q.text):
         return {"ja": _JA_NUMERAL, "en": _NUMBER}
     return None
