@@ -85,7 +85,9 @@ class Searcher:
         hits = []
         for pid in ids:
             p = passages.get(pid)
-            if p is None:
+            # A teaser for other pages holds their headlines: listed, it took a source's place and
+            # cited nothing (fit sets: 39 of the answers' source entries, no figure moved without them).
+            if p is None or is_teaser(p.section):
                 continue
             passage_sim = float(vectors[pid] @ q.vector) - self.offset(q.lang, p.lang, snap)
             sentence_sim = max((sim for _, sim in sentences.get(pid, ())), default=passage_sim)
@@ -93,9 +95,6 @@ class Searcher:
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
-        # A teaser for other pages holds their headlines: listed, it took a source's place and
-        # cited nothing (fit sets: 39 of the answers' source entries, no figure moved without them).
-        hits = [h for h in hits if not is_teaser(h.passage.section)]
         hits = without_copies(sorted(_within_language(hits, q.lang), key=lambda h: -h.score), k)
         return self._ranking(diversify(hits, k), sentences, q, snap)
 
