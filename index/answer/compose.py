@@ -13,7 +13,6 @@ from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
 from index.answer.question import as_written, asked_terms, nouns
-from index.text.furniture import is_teaser
 from index.text.glossary import said
 from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
@@ -337,7 +336,8 @@ def _clean(sentence: str) -> str:
 
 def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
     """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
-    "…はなぜ？" sub-heading), not the title or a heading, not a teaser, not the writer's own
+    "…はなぜ？" sub-heading), not the title or a heading, not a teaser line (a teaser section never
+    gets here: ranking drops it), not the writer's own
     impression, 💡 summary or "A." reply to a sub-heading's question; a citation line only when the
     question asks which outlet reported something."""
     # A matome's 💡 bullet, like its "Q. …" sub-heading's "A. …" reply, is the writer's summary of a
@@ -350,8 +350,6 @@ def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
         return False
     if _FURNITURE.search(text):
         return source_asked and bool(_SOURCE_LINE.search(text))
-    if is_teaser(p.section):
-        return False
     # The title line (or its first clause) heads the passage; a title that a loader took from
     # the body's first sentence is that sentence, and stays quotable.
     if (text in (p.title or "") and f"{p.title}\n" in p.text) or text == p.section:
