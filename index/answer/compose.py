@@ -9,6 +9,8 @@ from functools import lru_cache
 import numpy as np
 
 from index.answer import abstention
+from index.answer.answer_type import (CITATION_LINE, DATE_LINE, PUBLISHED_ASKED, WHEN, WHICH_SOURCE, gives, types_asked,
+                                      value_asked)
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
@@ -54,23 +56,6 @@ NOT_MENTIONED = {
 _URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
 _WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]")
-# 「何時間」「何日前」「何年ぶり」 ask for a length of time, not a date: a dated sentence is no likelier
-# to answer them ("予約は何日前から" is answered by "30 days in advance", not by "4月25日から").
-_WHEN = re.compile(r"いつ|何日(?!間|前|後|目|かけ|かか)|何時(?!間)|何年(?!間|前|後|ぶり|目)|日付|"
-                   r"when\b|what date|what time|which day|what year", re.I)
-_WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
-_REASON = re.compile(r"理由|ため|because|due to|reason|so that", re.I)
-_DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
-# "Who reported it" is asked many ways: 「報じたのはどこ」「どこの情報」「伝えたのはどこのニュース」.
-_WHICH_SOURCE = re.compile(r"報道機関|出典|出どころ|メディア|情報源|どこが(?:報じ|伝え)|どの(?:新聞|放送|媒体|報道|サイト)|"
-                           r"(?:報じ|伝え)た(?:の|記事|媒体)?は(?:どこ|何)|どこの(?:情報|記事|報道|ニュース|新聞|サイト)|"
-                           r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication|site|website)|"
-                           r"who reported|what (?:source|publication|site|website)", re.I)
-# "When was the article that reported X published": the date line heading X's quoted block.
-_PUBLISHED_ASKED = re.compile(r"(?:記事|報道|ニュース|投稿).*(?:公開|掲載|配信)|"
-                              r"(?:article|story|report|post)\b.*\b(?:published|posted|out)\b", re.I)
-_DATE_LINE = re.compile(r"^(?:公開日|掲載日|配信日|更新日|Published|Posted|Updated|Date)\s*[:：]", re.I)
-_CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
 # outlet and link are the citation's own fields; it answers only "which outlet") and
 # "次のページを読む" teasers, as a line (a whole teaser section never reaches the answer: ranking drops it).
@@ -94,46 +79,8 @@ _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|�
                          r"すご)いです|(?<![ただるうい])そう(?:です)?|…)[。！!]?$|\(笑\)|（笑）")
 # A question without its question mark: 「…なぜ光り、どのように暮らしているのか。」
 _QUESTION_END = re.compile(r"(?:のか|だろうか|のだろう)[。]?$")
-# "How much did it cost", 「費用はいくら」 want an amount of money; "how many", 「何人」 a number. Asked
-# in one language, answered in either: an English question about a Japanese article is answered by
-# 「約58億円」, a Japanese one about an English article by "486 people".
-_AMOUNT_ASKED = re.compile(r"how much|\bcosts?\b|\bprices?\b|\bpaid\b|\bpay\b|\bspen[dt]\b|\bfees?\b|\bbudget|"
-                           r"いくら|幾ら|費用|金額|価格|値段|予算|額は", re.I)
-_COUNT_ASKED = re.compile(r"how many|何\s*(?:人|冊|位|席|票|台|個|件|回|本|枚|校|社|店|軒|匹|頭|隻|階|棟|基|便|発)", re.I)
-_AMOUNT = re.compile(r"[£$€¥]\s*\d|\d[\d,.]*\s*(?:万|億|千)?\s*(?:円|ドル|ユーロ|ポンド|ウォン|元)|"
-                     r"\d[\d,.]*\s*(?:million|billion|thousand)?\s*(?:yen|dollars?|pounds?|euros?)", re.I)
-_NUMBER = re.compile(r"\d|[〇一二三四五六七八九十百千万]+\s*(?:人|冊|台|個|件|回|本|枚)|"
-                     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million)\b",
-                     re.I)
-# The answer's type: a "when" question wants a date, a "why" question a stated reason, a
-# "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
-# A 「何人」 question's sentence with 「11人」 gets this number bonus and the count cue's (score_sentences)
-# both: measured so, on the fit sets and the unseen ones (README, session 16).
-_ANSWER_TYPES = ((_WHEN, _DATE), (_WHY, _REASON), (_WHICH_SOURCE, _CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
-                 (_COUNT_ASKED, _NUMBER))
+# A sentence of the type asked (answer_type.gives) scores this much more per type.
 ANSWER_TYPE_BONUS = 0.02
-# "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
-# sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
-_COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"
-                             r"時間|日間|か月|カ月|ヶ月|週間|本|枚|校|社|店|カ国|か国|発|便|棟|基|軒|匹|頭|隻|階)"
-                             r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
-_NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
-# "いくら" is answered by an amount in any currency, a country's name allowed before it
-# ("1100万スウェーデン・クローナ").
-_CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|ポンド|フラン|クローナ|クローネ|ルーブル|ルピー|"
-             r"ペソ|レアル|バーツ|ドン|リンギット)")
-# An amount of money in a Japanese sentence, whatever the question's language.
-_JA_AMOUNT = re.compile(_NUMERAL + _CURRENCY)
-# A counter has other spellings: "何個" is answered by "7つ", "何キロ" by "70km", "何%" by "3割";
-# "割合はいくら" by a share ("3割", "45%"), not by money. "何倍" and "何割" are mostly worked out
-# from two amounts (「1万2000本…3年目には3万本」, 「総事業費は約720億円」 and 「約240億円は市が」):
-# any number answers them.
-_ANY_NUMBER = ""
-_SHARE = r"(?:割|%|％|パーセント|分)"
-_COUNTER_FORMS = {"個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
-                  "トン": r"(?:トン|t\b)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
-_SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
-_DIGIT = re.compile(r"\d")
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
 # The nouns a question needs before "the library uses none of them" declines it.
@@ -142,14 +89,6 @@ NO_COUNT = {
     "ja": "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。",
     "en": "The articles give no such number or amount. The closest passages are listed for reference.",
 }
-# An English question for an amount of money or a count is held to the same test as 「いくら」
-# and 「何人」: "How much did tickets cost?" over articles that give no price was answered with
-# the article's lead while 「チケットはいくら?」 was declined. An English sentence answers with an
-# amount ("¥1,200", "$3 million") or a number; a Japanese one with a numeral (and a currency).
-_EN_AMOUNT_ASKED = re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spen[dt]|charge[sd]?|price[sd]?|fees?|fares?|"
-                              r"budget|worth|tickets?|admission|rent)\b|\bhow much money\b", re.I)
-_EN_COUNT_ASKED = re.compile(r"\bhow (?:many|old)\b", re.I)
-_JA_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十百千万億]")
 # For a sentence that names what the question asks for (question.asked_terms).
 ASKED_BONUS = 0.04
 # A best sentence whose words are nearly all the question's own restates it ("お金が「心」を数値化
@@ -202,7 +141,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
         return abstain(q, hits[:k])
-    value = _value_asked(q)
+    value = value_asked(q)
     # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
     # the English one holds either way (on the fit sets it declines no answerable question).
     if value is not None and (q.lang == "en" or not other_language) \
@@ -217,10 +156,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
                    else NOT_COVERED[q.lang])
         return abstain(q, hits[:k], message)
     chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)
-    if _WHICH_SOURCE.search(q.text):
+    if WHICH_SOURCE.search(q.text):
         chosen = _with_line(chosen, scored, _SOURCE_LINE)
-    elif _PUBLISHED_ASKED.search(q.text) and _WHEN.search(q.text):
-        chosen = _with_line(chosen, scored, _DATE_LINE)
+    elif PUBLISHED_ASKED.search(q.text) and WHEN.search(q.text):
+        chosen = _with_line(chosen, scored, DATE_LINE)
     backing = signals(q, ranking, hits, scored, focus, set(asked_terms(q.text)))
     if observe is not None:
         observe(backing)
@@ -254,37 +193,10 @@ def _with_next_after_echo(q: Query, chosen: list[Scored], scored: list[Scored]) 
     return [lead, neighbour, *chosen[1:]][:MAX_SENTENCES]
 
 
-def _value_asked(q: Query) -> dict[str, re.Pattern] | None:
-    """For a question asking for a count or an amount, what gives one in a sentence of each language."""
-    if q.lang == "ja":
-        count = _count_cue(q)
-        # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
-        return None if count is None else {"ja": count, "en": _DIGIT}
-    if _EN_AMOUNT_ASKED.search(q.text):
-        return {"ja": _JA_AMOUNT, "en": _AMOUNT}
-    if _EN_COUNT_ASKED.search(q.text):
-        return {"ja": _JA_NUMERAL, "en": _NUMBER}
-    return None
-
-
-def _count_cue(q: Query) -> re.Pattern | None:
-    """For a Japanese count or amount question, a pattern for a number with its counter."""
-    m = _COUNT_QUESTION.search(q.text)
-    if m is None:
-        return None
-    if m.group(1):
-        unit = _COUNTER_FORMS.get(m.group(1), re.escape(m.group(1)))
-    else:
-        unit = _SHARE if _SHARE_ASKED.search(q.text[:m.start()]) else _CURRENCY
-    return re.compile(_NUMERAL + unit)
-
-
 def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
     qterms = set(q.terms)
-    wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text)]
-    if (count := _count_cue(q)) is not None:
-        wanted.append(count)
+    wanted = types_asked(q)
     asked = set(asked_terms(q.text))
     out = []
     for hit in hits:
@@ -314,7 +226,7 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
                     s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
-    if not quotable(raw, p, source_asked=_CITATION_LINE in wanted):
+    if not quotable(raw, p, source_asked=CITATION_LINE in wanted):
         return None
     text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary.
@@ -322,7 +234,7 @@ def _score_sentence(q: Query, qterms: set[str], asked: set[str], wanted: list[re
     cover = len(said(q.terms, q.lang, p.lang, words)) / len(qterms) if qterms else 0.0
     names_asked = bool(said(list(asked), q.lang, p.lang, words))
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * names_asked
-    score += ANSWER_TYPE_BONUS * sum(1 for cue in wanted if cue.search(text))
+    score += ANSWER_TYPE_BONUS * gives(wanted, text, p.section)
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
     return Scored(hit, s, text, score)
 

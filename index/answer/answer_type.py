@@ -1,0 +1,117 @@
+"""What a question asks for, by type (a date, a reason, an amount, a count, the outlet), and which
+sentences give it."""
+from __future__ import annotations
+
+import re
+
+from index.types import Query
+
+# 「何時間」「何日前」「何年ぶり」 ask for a length of time, not a date: a dated sentence is no likelier
+# to answer them ("予約は何日前から" is answered by "30 days in advance", not by "4月25日から").
+WHEN = re.compile(r"いつ|何日(?!間|前|後|目|かけ|かか)|何時(?!間)|何年(?!間|前|後|ぶり|目)|日付|"
+                  r"when\b|what date|what time|which day|what year", re.I)
+WHY = re.compile(r"なぜ|何故|どうして|理由|why\b|for what reason", re.I)
+# A reason is stated (「…からです。」「猛暑が原因で」, "caused by") or headed: every sentence of a
+# 「価格が上がった理由」 section gives one, though few repeat the heading's word.
+REASON = re.compile(r"理由|ため|から(?:です|だ)|ので[、,]|原因|背景|要因|"
+                    r"because|due to|reasons?\b|so that|caused by|owing to|as a result of", re.I)
+DATE = re.compile(r"\d{1,4}\s*[年月日時/:-]|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d", re.I)
+# "Who reported it" is asked many ways: 「報じたのはどこ」「どこの情報」「伝えたのはどこのニュース」.
+WHICH_SOURCE = re.compile(r"報道機関|出典|出どころ|メディア|情報源|どこが(?:報じ|伝え)|どの(?:新聞|放送|媒体|報道|サイト)|"
+                          r"(?:報じ|伝え)た(?:の|記事|媒体)?は(?:どこ|何)|どこの(?:情報|記事|報道|ニュース|新聞|サイト)|"
+                          r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication|site|website)|"
+                          r"who reported|what (?:source|publication|site|website)", re.I)
+# "When was the article that reported X published": the date line heading X's quoted block.
+PUBLISHED_ASKED = re.compile(r"(?:記事|報道|ニュース|投稿).*(?:公開|掲載|配信)|"
+                             r"(?:article|story|report|post)\b.*\b(?:published|posted|out)\b", re.I)
+DATE_LINE = re.compile(r"^(?:公開日|掲載日|配信日|更新日|Published|Posted|Updated|Date)\s*[:：]", re.I)
+CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
+# "How much did it cost", 「費用はいくら」 want an amount of money; "how many", 「何人」 a number. Asked
+# in one language, answered in either: an English question about a Japanese article is answered by
+# 「約58億円」, a Japanese one about an English article by "486 people".
+_AMOUNT_ASKED = re.compile(r"how much|\bcosts?\b|\bprices?\b|\bpaid\b|\bpay\b|\bspen[dt]\b|\bfees?\b|\bbudget|"
+                           r"いくら|幾ら|費用|金額|価格|値段|予算|額は", re.I)
+_COUNT_ASKED = re.compile(r"how many|何\s*(?:人|冊|位|席|票|台|個|件|回|本|枚|校|社|店|軒|匹|頭|隻|階|棟|基|便|発)", re.I)
+_AMOUNT = re.compile(r"[£$€¥]\s*\d|\d[\d,.]*\s*(?:万|億|千)?\s*(?:円|ドル|ユーロ|ポンド|ウォン|元)|"
+                     r"\d[\d,.]*\s*(?:million|billion|thousand)?\s*(?:yen|dollars?|pounds?|euros?)", re.I)
+_NUMBER = re.compile(r"\d|[〇一二三四五六七八九十百千万]+\s*(?:人|冊|台|個|件|回|本|枚)|"
+                     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million)\b",
+                     re.I)
+# The answer's type: a "when" question wants a date, a "why" question a stated reason, a
+# "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
+# A 「何人」 question's sentence with 「11人」 gives both the number and the count cue (types_asked), each
+# worth a bonus: measured so, on the fit sets and the unseen ones (README, session 16).
+_ANSWER_TYPES = ((WHEN, DATE), (WHY, REASON), (WHICH_SOURCE, CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
+                 (_COUNT_ASKED, _NUMBER))
+# "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
+# sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
+_COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"
+                             r"時間|日間|か月|カ月|ヶ月|週間|本|枚|校|社|店|カ国|か国|発|便|棟|基|軒|匹|頭|隻|階)"
+                             r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
+_NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
+# "いくら" is answered by an amount in any currency, a country's name allowed before it
+# ("1100万スウェーデン・クローナ").
+_CURRENCY = (r"(?:[ァ-ヶー・]{0,12})(?:円|ドル|ユーロ|ウォン|元|ポンド|フラン|クローナ|クローネ|ルーブル|ルピー|"
+             r"ペソ|レアル|バーツ|ドン|リンギット)")
+# An amount of money in a Japanese sentence, whatever the question's language.
+_JA_AMOUNT = re.compile(_NUMERAL + _CURRENCY)
+# A counter has other spellings: "何個" is answered by "7つ", "何キロ" by "70km", "何%" by "3割";
+# "割合はいくら" by a share ("3割", "45%"), not by money. "何倍" and "何割" are mostly worked out
+# from two amounts (「1万2000本…3年目には3万本」, 「総事業費は約720億円」 and 「約240億円は市が」):
+# any number answers them.
+_ANY_NUMBER = ""
+_SHARE = r"(?:割|%|％|パーセント|分)"
+_COUNTER_FORMS = {"個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
+                  "トン": r"(?:トン|t\b)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
+_SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
+_DIGIT = re.compile(r"\d")
+# An English question for an amount of money or a count is held to the same test as 「いくら」
+# and 「何人」: "How much did tickets cost?" over articles that give no price was answered with
+# the article's lead while 「チケットはいくら?」 was declined. An English sentence answers with an
+# amount ("¥1,200", "$3 million") or a number; a Japanese one with a numeral (and a currency).
+_EN_AMOUNT_ASKED = re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spen[dt]|charge[sd]?|price[sd]?|fees?|fares?|"
+                              r"budget|worth|tickets?|admission|rent)\b|\bhow much money\b", re.I)
+_EN_COUNT_ASKED = re.compile(r"\bhow (?:many|old)\b", re.I)
+_JA_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十百千万億]")
+
+
+def value_asked(q: Query) -> dict[str, re.Pattern] | None:
+    """For a question asking for a count or an amount, what gives one in a sentence of each language."""
+    if q.lang == "ja":
+        count = count_cue(q)
+        # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
+        return None if count is None else {"ja": count, "en": _DIGIT}
+    if _EN_AMOUNT_ASKED.search(q.text):
+        return {"ja": _JA_AMOUNT, "en": _AMOUNT}
+    if _EN_COUNT_ASKED.search(q.text):
+        return {"ja": _JA_NUMERAL, "en": _NUMBER}
+    return None
+
+
+def count_cue(q: Query) -> re.Pattern | None:
+    """For a Japanese count or amount question, a pattern for a number with its counter."""
+    m = _COUNT_QUESTION.search(q.text)
+    if m is None:
+        return None
+    if m.group(1):
+        unit = _COUNTER_FORMS.get(m.group(1), re.escape(m.group(1)))
+    else:
+        unit = _SHARE if _SHARE_ASKED.search(q.text[:m.start()]) else _CURRENCY
+    return re.compile(_NUMERAL + unit)
+
+
+def types_asked(q: Query) -> list[re.Pattern]:
+    """What a sentence that answers `q` holds, by the type asked: a date, a reason, an amount...
+    A why-question asks for a reason, not for the amount or count it names: 「値段が上がった理由」
+    is not asking a price."""
+    why = bool(WHY.search(q.text))
+    wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text) and not (why and cue in (_AMOUNT, _NUMBER))]
+    if not why and (count := count_cue(q)) is not None:
+        wanted.append(count)
+    return wanted
+
+
+def gives(wanted: list[re.Pattern], text: str, section: str | None) -> int:
+    """How many of the wanted types a sentence gives, read with its section's heading: under
+    「価格が上がった理由」 every sentence gives a reason."""
+    return sum(1 for cue in wanted if cue.search(text) or (cue is REASON and cue.search(section or "")))

@@ -1,0 +1,59 @@
+"""What a question asks for: a date, a count with its counter, an amount in any currency."""
+import numpy as np
+
+from index.answer.answer_type import WHEN, count_cue
+from index.types import Query
+
+
+def test_count_question_wants_a_number_with_its_counter():
+    """何冊/何位/いくら match only a number with that counter (約3万冊, 2位, 1,000円); 何度も is no question."""
+    def cue(text):
+        return count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("蔵書は何冊ですか").search("蔵書は約3万冊に達した") and not cue("蔵書は何冊ですか").search("定員は20人")
+    assert cue("最終順位は何位でしたか").search("リーグ2位で終えた")
+    assert cue("入場料はいくらですか").search("料金は1,000円") and not cue("入場料はいくらですか").search("1,000人")
+    assert cue("何度も口にしていた言葉は") is None and cue("会談はいつ") is None
+
+
+def test_a_length_of_time_is_not_asked_as_a_date():
+    """「何日前」「何時間」「何年ぶり」 ask for a length of time: a dated sentence gets no date bonus for them; 「何年に」 and 「何時に」 do."""
+    assert not any(WHEN.search(t) for t in ("予約は何日前から取れる?", "何時間止まっていた?", "何年ぶりの開催?"))
+    assert all(WHEN.search(t) for t in ("診療所は何年に開業した?", "最終便は何時に出る?", "何月何日だった?"))
+
+
+def test_amount_question_takes_any_currency_and_counts_take_english_numbers():
+    """いくら is answered by 1100万スウェーデン・クローナ, not by a head count."""
+    cue = count_cue(Query("ノーベル賞の賞金はいくら?", "ja", np.zeros(4, np.float32), []))
+    assert cue.search("賞金は各賞1100万スウェーデン・クローナ") and not cue.search("約1,000人が集まった")
+
+
+def test_count_questions_take_native_counters_and_shares():
+    """何個 is answered by 7つ as well as 7個, 何キロ by 70km, 何割 by 42%; 割合はいくら by a share (3割, 45%), not by an amount of money."""
+    def cue(text):
+        return count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("寓話は何個あるか").search("七つの寓話") and cue("寓話は何個あるか").search("寓話は12個")
+    assert cue("東西の長さは約何キロか").search("東西約70km") and cue("何割が賛成したか").search("賛成は42%")
+    share = cue("相談した人の割合はいくらか")
+    assert share.search("相談した人は3割程度") and share.search("全体の45%") and not share.search("1,000円")
+
+
+def test_ratio_questions_are_answered_by_the_amounts_they_are_worked_out_from():
+    """何倍 and 何割 take any number (a ratio is mostly worked out from two amounts), but not a sentence without one."""
+    def cue(text):
+        return count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("植樹の本数は何倍に増えたか").search("初年度の1万2000本から3年目には3万本に増えた")
+    assert cue("市の負担は総事業費の何割か").search("約240億円は市が負担する")
+    assert not cue("植樹の本数は何倍に増えたか").search("植樹は市民の手で続けられている")
+
+
+def test_a_why_question_asks_for_a_reason_only_and_a_reason_can_be_stated_many_ways():
+    """「値段が上がった理由は?」 asks a reason, not a price; 「…からです。」, 「原因」 and "caused by" state one."""
+    from index.answer.answer_type import REASON, types_asked
+
+    assert types_asked(Query("コメの値段が上がった理由は?", "ja", np.zeros(4, np.float32), [])) == [REASON]
+    assert len(types_asked(Query("コメの値段はいくら?", "ja", np.zeros(4, np.float32), []))) == 2
+    assert all(REASON.search(t) for t in ("港に近いからです。", "猛暑が原因とみられる。", "The delay was caused by snow."))
+    assert not REASON.search("価格は2倍になりました。")
