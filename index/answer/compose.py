@@ -69,6 +69,8 @@ _COMMENTARY = re.compile(r"(?:ですね|ますね|でしょう|でしょうか|�
                          # ...and its announcements of what the page holds ("…の行方を紹介します。")
                          r"紹介します|整理します|お伝えします|解説します|まとめます|見ていきます|迫ります|"
                          r"振り返ります|おさらいします|"
+                         # ...also once done ("…各メディアの報道をまとめました。"); a source's own 「…と振り返りました」 stays
+                         r"まとめました|整理しました|"
                          # ...also as a heading-like noun stop ("…その姿の特徴を解説。")
                          r"を(?:解説|紹介|整理|おさらい|深掘り)|"
                          # ...its impressions and guesses ("…という数字にはちょっと驚きました。", "…大きな収入に

@@ -248,7 +248,7 @@ def _passage(text: str, title: str = "t", section: str | None = None, lang: str 
 
 
 def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
-    """The title (or its first clause), a 次のページを読む section, 「…ですね。」 commentary and 「…を紹介します。」 announcements are not answers; news is."""
+    """The title (or its first clause), a 次のページを読む section, 「…ですね。」 commentary and 「…を紹介します。」「…をまとめました。」 announcements are not answers; news is."""
     from index.answer.compose import quotable
 
     title = "深海で光る新種「ヒカリダルマ」発見!どこで?なぜ光る?"
@@ -260,6 +260,8 @@ def test_titles_teasers_and_the_writers_impressions_are_never_quoted():
     assert not quotable("影に光を重ねて姿を消すという発想は、非常に興味深いです。", _passage("x"))
     assert not quotable("跡地の売却先と再開発計画、従業員の今後を紹介します。", _passage("x"))
     assert not quotable("見つかった場所と、その姿の特徴を解説。", _passage("x"))
+    assert not quotable("決定の背景と住民の声を、各メディアの報道からまとめました。", _passage("x"))
+    assert quotable("監督は「最後まで粘れた」と大会を振り返りました。", _passage("x", title=title))
     assert quotable("杉森は「地元で恩返しができたと思います」と語った。", _passage("x", title=title))
     assert quotable("市の試算では経済効果は約14億円にのぼりました。", _passage("x", title=title))
 
