@@ -456,8 +456,6 @@ def test_a_question_none_of_whose_nouns_the_library_knows_is_declined(tmp_path, 
     assert not declined("How many beds will the city hospital have?")  # 病院, 病床 say "hospital", "bed"
 
 
-
-
 def test_a_why_question_prefers_a_sentence_under_a_reason_heading_to_the_price_it_names():
     """For 「…値段が上がった理由は?」 a sentence under a 「…の理由」 heading outscores an equally similar one giving a price."""
     from index.answer.compose import score_sentences
@@ -472,7 +470,6 @@ def test_a_why_question_prefers_a_sentence_under_a_reason_heading_to_the_price_i
     assert [c.text for c in score_sentences(why, ranking, ranking.hits)] == [cause.text, price.text]
     how_much = Query("コメの値段はいくら?", "ja", np.zeros(4, np.float32), ["コメ", "値段"])
     assert [c.text for c in score_sentences(how_much, ranking, ranking.hits)] == [price.text, cause.text]
-
 
 
 def test_why_questions_about_the_sample_articles_are_answered_with_their_reasons(tmp_path, embedder):
