@@ -117,9 +117,30 @@ def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise()
     premise = _scored("The government released more rice on Tuesday.", 0.1)
     answer = _scored("Small stores with milling machines can now buy it too.", 0.1, pid=2)
     asked = set(asked_terms(question))
-    a = _score_sentence(q, set(q.terms), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
-    b = _score_sentence(q, set(q.terms), asked, [], answer.hit, answer.sentence, 0.1)
+    a = _score_sentence(q, dict.fromkeys(q.terms, 1.0), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
+    b = _score_sentence(q, dict.fromkeys(q.terms, 1.0), asked, [], answer.hit, answer.sentence, 0.1)
     assert asked == {"store"} and b.score > a.score
+
+
+def test_the_sentence_holding_the_questions_rare_word_outscores_one_holding_its_subject():
+    """Cover is weighed by IDF: a sentence with the question's rare word beats one with only the article's common subject."""
+    from index.answer.compose import _score_sentence, cover_weights
+
+    q = Query("What is the nickname of Harbor City?", "en", np.zeros(4, np.float32), ["nickname", "harbor", "city"])
+    weights = cover_weights(q.terms, {"nickname": 4.0, "harbor": 0.5, "city": 0.5})
+    subject = _scored("Harbor City lies on the bay.", 0.1)
+    nickname = _scored("Its nickname is the Gate of the North.", 0.1, pid=2)
+    a = _score_sentence(q, weights, set(), [], subject.hit, subject.sentence, 0.1)
+    b = _score_sentence(q, weights, set(), [], nickname.hit, nickname.sentence, 0.1)
+    assert b.score > a.score
+
+
+def test_a_question_term_no_article_uses_weighs_the_mean_of_the_others():
+    """A term outside the corpus's vocabulary (said only through the glossary) weighs the mean IDF of the known ones."""
+    from index.answer.compose import cover_weights
+
+    assert cover_weights(["港", "nickname", "city"], {"nickname": 3.0, "city": 1.0}) == {"港": 2.0, "nickname": 3.0, "city": 1.0}
+    assert cover_weights(["港"], {}) == {"港": 1.0}
 
 
 def test_a_sentence_of_any_ranked_passage_can_be_the_answer():
@@ -145,8 +166,8 @@ def test_a_sentence_in_the_other_language_makes_up_for_its_lower_similarity():
     q = Query("How many water stations were there?", "en", np.zeros(4, np.float32), [])
     english = _scored("The course ran along the bay.", 0.1)
     japanese = _scored("給水所が18カ所設けられた。", 0.1, pid=2, lang="ja")
-    a = _score_sentence(q, set(), set(), [], english.hit, english.sentence, 0.1)
-    b = _score_sentence(q, set(), set(), [], japanese.hit, japanese.sentence, 0.1)
+    a = _score_sentence(q, {}, set(), [], english.hit, english.sentence, 0.1)
+    b = _score_sentence(q, {}, set(), [], japanese.hit, japanese.sentence, 0.1)
     assert abs(b.score - a.score - CROSS_LANGUAGE_BONUS) < 1e-9
 
 
@@ -213,8 +234,8 @@ def test_a_question_heading_is_never_an_answer_sentence():
     q = Query("Why did the coach resign?", "en", np.zeros(4, np.float32), ["coach", "resign"])
     heading = _scored("Why did the coach resign?", 0.2)
     reply = _scored("He resigned to have back surgery.", 0.1, pid=2)
-    assert _score_sentence(q, set(q.terms), set(), [], heading.hit, heading.sentence, 0.2) is None
-    assert _score_sentence(q, set(q.terms), set(), [], reply.hit, reply.sentence, 0.1) is not None
+    assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], heading.hit, heading.sentence, 0.2) is None
+    assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], reply.hit, reply.sentence, 0.1) is not None
 
 
 def test_page_furniture_is_never_an_answer_sentence():
@@ -225,7 +246,7 @@ def test_page_furniture_is_never_an_answer_sentence():
     q = Query("What did Putin say after the summit?", "en", np.zeros(4, np.float32), ["putin", "summit"])
     for line in ("さらに読む ⇒Reuters出典/画像元: https://example.com/x", "次のページを読む ⇒会談の舞台"):
         furniture = _scored(line, 0.3)
-        assert _score_sentence(q, set(q.terms), set(), [], furniture.hit, furniture.sentence, 0.3) is None
+        assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], furniture.hit, furniture.sentence, 0.3) is None
 
 
 def test_the_answer_leads_with_its_best_sentence():
@@ -395,14 +416,14 @@ def test_a_question_and_a_sentence_in_different_languages_share_words_through_th
     q = Query(text, "en", np.zeros(4, np.float32), terms(text))
     staff = _scored("従業員38人のうち21人がシャトルバスに移る。", 0.1, lang="ja")
     trips = _scored("現在は1日8往復にとどまる。", 0.1, pid=2, lang="ja")
-    args = (q, set(q.terms), set(), [])
+    args = (q, dict.fromkeys(q.terms, 1.0), set(), [])
     assert _score_sentence(*args, staff.hit, staff.sentence, 0.1).score > \
         _score_sentence(*args, trips.hit, trips.sentence, 0.1).score
     ja = "従業員は何人移るか"
     qj = Query(ja, "ja", np.zeros(4, np.float32), terms(ja))
     moved = _scored("Of the company's 38 employees, 21 will move.", 0.1)
     other = _scored("The bridge opened on Saturday.", 0.1, pid=2)
-    argj = (qj, set(qj.terms), set(), [])
+    argj = (qj, dict.fromkeys(qj.terms, 1.0), set(), [])
     assert _score_sentence(*argj, moved.hit, moved.sentence, 0.1).score > \
         _score_sentence(*argj, other.hit, other.sentence, 0.1).score
 
