@@ -197,26 +197,28 @@ def _with_next_after_echo(q: Query, chosen: list[Scored], scored: list[Scored]) 
 
 def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
-    weights = cover_weights(q.terms, ranking.term_weights)
+    shares = cover_weights(q.terms, ranking.term_weights)
     wanted = types_asked(q)
     asked = set(asked_terms(q.text))
     out = []
     for hit in hits:
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, weights, asked, wanted, hit, s, sim)
+            scored = _score_sentence(q, shares, asked, wanted, hit, s, sim)
             if scored is not None:
                 out.append(scored)
     return sorted(_with_second_opinion(out, ranking.second), key=lambda x: -x.score)
 
 
 def cover_weights(question_terms: list[str], idf: dict[str, float]) -> dict[str, float]:
-    """What each question term weighs in a sentence's cover: its IDF, so that the sentence holding
-    the question's rare word (「別名」 in 「和歌山県の別名」) outscores one holding only the article's
-    subject; a term no article uses weighs the mean of the others (it can be said only through
-    the glossary, in the other language)."""
+    """Each question term's share of a sentence's cover (the shares sum to 1), by its IDF, so that
+    the sentence holding the question's rare word (「別名」 in 「和歌山県の別名」) outscores one holding
+    only the article's subject; a term no article uses weighs the mean of the others (it can be
+    said only through the glossary, in the other language)."""
     known = [idf[t] for t in question_terms if t in idf]
     default = sum(known) / len(known) if known else 1.0
-    return {t: idf.get(t, default) for t in question_terms}
+    weights = {t: idf.get(t, default) for t in question_terms}
+    total = sum(weights.values())
+    return {t: w / total for t, w in weights.items()}
 
 
 def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray | None]) -> list[Scored]:
@@ -234,7 +236,7 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
     return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
 
 
-def _score_sentence(q: Query, weights: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
+def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
                     s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
@@ -243,8 +245,7 @@ def _score_sentence(q: Query, weights: dict[str, float], asked: set[str], wanted
     text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary, by weight.
     words = terms(text)
-    total = sum(weights.values())
-    cover = sum(weights[t] for t in said(q.terms, q.lang, p.lang, words)) / total if total else 0.0
+    cover = sum(shares[t] for t in said(q.terms, q.lang, p.lang, words))
     names_asked = bool(said(list(asked), q.lang, p.lang, words))
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * names_asked
     score += ANSWER_TYPE_BONUS * gives(wanted, text, p.section)

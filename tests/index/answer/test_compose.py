@@ -107,7 +107,7 @@ def test_a_question_asking_no_amount_or_number_gives_numbers_no_bonus():
 
 def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise():
     """"What kind of stores…?": the sentence naming stores beats a more similar one that only restates the premise."""
-    from index.answer.compose import ASKED_BONUS, _score_sentence
+    from index.answer.compose import ASKED_BONUS, _score_sentence, cover_weights
     from index.answer.ranking import Query
     from index.answer.question import asked_terms
     from index.text.terms import query_terms
@@ -117,8 +117,8 @@ def test_sentence_naming_what_is_asked_for_outscores_one_repeating_the_premise()
     premise = _scored("The government released more rice on Tuesday.", 0.1)
     answer = _scored("Small stores with milling machines can now buy it too.", 0.1, pid=2)
     asked = set(asked_terms(question))
-    a = _score_sentence(q, dict.fromkeys(q.terms, 1.0), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
-    b = _score_sentence(q, dict.fromkeys(q.terms, 1.0), asked, [], answer.hit, answer.sentence, 0.1)
+    a = _score_sentence(q, cover_weights(q.terms, {}), asked, [], premise.hit, premise.sentence, 0.1 + ASKED_BONUS / 2)
+    b = _score_sentence(q, cover_weights(q.terms, {}), asked, [], answer.hit, answer.sentence, 0.1)
     assert asked == {"store"} and b.score > a.score
 
 
@@ -139,7 +139,7 @@ def test_a_question_term_no_article_uses_weighs_the_mean_of_the_others():
     """A term outside the corpus's vocabulary (said only through the glossary) weighs the mean IDF of the known ones."""
     from index.answer.compose import cover_weights
 
-    assert cover_weights(["港", "nickname", "city"], {"nickname": 3.0, "city": 1.0}) == {"港": 2.0, "nickname": 3.0, "city": 1.0}
+    assert cover_weights(["港", "nickname", "city"], {"nickname": 3.0, "city": 1.0}) == {"港": 2 / 6, "nickname": 3 / 6, "city": 1 / 6}
     assert cover_weights(["港"], {}) == {"港": 1.0}
 
 
@@ -228,25 +228,25 @@ def test_an_english_question_for_an_amount_the_articles_never_give_abstains(tmp_
 
 def test_a_question_heading_is_never_an_answer_sentence():
     """A sentence that is itself a question (a matome sub-heading like 「なぜ退任したの？」) is not scored as an answer."""
-    from index.answer.compose import _score_sentence
+    from index.answer.compose import _score_sentence, cover_weights
     from index.answer.ranking import Query
 
     q = Query("Why did the coach resign?", "en", np.zeros(4, np.float32), ["coach", "resign"])
     heading = _scored("Why did the coach resign?", 0.2)
     reply = _scored("He resigned to have back surgery.", 0.1, pid=2)
-    assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], heading.hit, heading.sentence, 0.2) is None
-    assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], reply.hit, reply.sentence, 0.1) is not None
+    assert _score_sentence(q, cover_weights(q.terms, {}), set(), [], heading.hit, heading.sentence, 0.2) is None
+    assert _score_sentence(q, cover_weights(q.terms, {}), set(), [], reply.hit, reply.sentence, 0.1) is not None
 
 
 def test_page_furniture_is_never_an_answer_sentence():
     """A matome citation line (さらに読む ⇒OUTLET出典/画像元) or a 次のページを読む teaser is never quoted."""
-    from index.answer.compose import _score_sentence
+    from index.answer.compose import _score_sentence, cover_weights
     from index.answer.ranking import Query
 
     q = Query("What did Putin say after the summit?", "en", np.zeros(4, np.float32), ["putin", "summit"])
     for line in ("さらに読む ⇒Reuters出典/画像元: https://example.com/x", "次のページを読む ⇒会談の舞台"):
         furniture = _scored(line, 0.3)
-        assert _score_sentence(q, dict.fromkeys(q.terms, 1.0), set(), [], furniture.hit, furniture.sentence, 0.3) is None
+        assert _score_sentence(q, cover_weights(q.terms, {}), set(), [], furniture.hit, furniture.sentence, 0.3) is None
 
 
 def test_the_answer_leads_with_its_best_sentence():
@@ -409,21 +409,21 @@ def test_a_best_sentence_restating_the_question_brings_the_next_one():
 
 def test_a_question_and_a_sentence_in_different_languages_share_words_through_the_glossary():
     """"How many employees…" finds more of itself in 従業員38人のうち21人… than in 1日8往復; and the reverse direction."""
-    from index.answer.compose import _score_sentence
+    from index.answer.compose import _score_sentence, cover_weights
     from index.text.terms import terms
 
     text = "How many employees will move to the shuttle bus?"
     q = Query(text, "en", np.zeros(4, np.float32), terms(text))
     staff = _scored("従業員38人のうち21人がシャトルバスに移る。", 0.1, lang="ja")
     trips = _scored("現在は1日8往復にとどまる。", 0.1, pid=2, lang="ja")
-    args = (q, dict.fromkeys(q.terms, 1.0), set(), [])
+    args = (q, cover_weights(q.terms, {}), set(), [])
     assert _score_sentence(*args, staff.hit, staff.sentence, 0.1).score > \
         _score_sentence(*args, trips.hit, trips.sentence, 0.1).score
     ja = "従業員は何人移るか"
     qj = Query(ja, "ja", np.zeros(4, np.float32), terms(ja))
     moved = _scored("Of the company's 38 employees, 21 will move.", 0.1)
     other = _scored("The bridge opened on Saturday.", 0.1, pid=2)
-    argj = (qj, dict.fromkeys(qj.terms, 1.0), set(), [])
+    argj = (qj, cover_weights(qj.terms, {}), set(), [])
     assert _score_sentence(*argj, moved.hit, moved.sentence, 0.1).score > \
         _score_sentence(*argj, other.hit, other.sentence, 0.1).score
 
