@@ -1,7 +1,7 @@
 """How likely an answer is to hold what was asked: a logistic model over the answer step's Signals.
 
 The weights in confidence.json are fitted by scripts/train_confidence.py on question sets the
-README does not report as unseen (JSQuAD's fit part, four news sets and the dev set); the command
+README does not report as unseen (JSQuAD's fit part, eight news sets and the dev set); the command
 that reproduces them is in that script's docstring.
 """
 from __future__ import annotations
