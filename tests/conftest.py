@@ -4,6 +4,12 @@ import os
 import pytest
 
 os.environ.setdefault("CITEBOT_THREADS", "2")
+# Tests talk to Milvus over gRPC in this process and then start `citebot serve` with a preexec_fn,
+# which forks (no vfork): gRPC 1.81+ then restarts its poller in the child, the child's close_fds
+# closes the poller's epoll fd, and the child aborts before exec ("epoll_wait error: Bad file
+# descriptor", grpc/grpc#43055; 9 of 300 such spawns here). Neither the tests nor citebot use a
+# gRPC channel across fork, which is all that fork support is for. Read when gRPC starts.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 
 def pytest_addoption(parser):
