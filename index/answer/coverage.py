@@ -64,8 +64,28 @@ def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
     return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < covered_z), None)
 
 
-def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[str], tuple[str, ...]]) -> bool:
+def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[str], tuple[str, ...]],
+                question: str = "") -> bool:
     """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed
-    so by JMdict (従業員 for "employee") or spelled out in its readings (フランス for "France")."""
-    return any(said(words, lang, h.passage.lang, terms(h.passage.text)) or any(named_in(w, h.passage.text) for w in words)
-               for h in hits if h.passage.lang != lang)
+    so by JMdict (従業員 for "employee") or spelled out in its readings (フランス for "France").
+    Words of one compound in `question` count together: a passage says ワールドシリーズ only if it
+    says both ワールド and シリーズ ("World Expo" says "world", not the World Series)."""
+    groups = _compounds(words, question)
+    for h in hits:
+        if h.passage.lang == lang:
+            continue
+        # Word by word: read together, a compound's gloss ("world", "sery") would count for both.
+        text_terms = terms(h.passage.text)
+        found = {w for w in words if said([w], lang, h.passage.lang, text_terms) or named_in(w, h.passage.text)}
+        if any(all(w in found for w in group) for group in groups):
+            return True
+    return False
+
+
+def _compounds(words: list[str], question: str) -> list[list[str]]:
+    """`words` grouped by the compound of the question that holds them (each alone if none does)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        run = next((r for r in _COMPOUND.findall(question) if w in r and len(r) > len(w)), w)
+        groups.setdefault(run, []).append(w)
+    return list(groups.values())

@@ -48,6 +48,12 @@ def test_unrelated_question_abstains_in_the_questions_language(engine):
     assert ja.abstained and "見つかりませんでした" in ja.text
 
 
+def test_a_compound_no_article_names_is_not_said_by_one_of_its_parts(engine):
+    """「ワールドシリーズ」 is declined: the Expo article's "World Expo" says ワールド, not the World Series."""
+    a = engine.ask("2025年のワールドシリーズで優勝したのは?")
+    assert a.abstained and "見つかりませんでした" in a.text
+
+
 def test_json_contract(engine):
     """ask --json objects carry exactly the documented keys, with citations numbered from 1."""
     out = engine.ask("アラスカでの米ロ首脳会談はいつ行われた?").to_json()

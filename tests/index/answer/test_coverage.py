@@ -31,6 +31,16 @@ def test_a_noun_glossed_or_spelled_in_an_other_language_passage_is_said_across()
     assert not said_across(["sourdough", "bread"], "en", hits, _terms)
 
 
+def test_the_words_of_one_compound_are_said_across_only_together():
+    """An English passage says ワールドシリーズ only if it says both ワールド and シリーズ; a word alone is read alone."""
+    expo = Hit(replace(_hit("").passage, text="The World Expo closed in October.", lang="en"), 0.2)
+    series = Hit(replace(_hit("").passage, text="The World Series went to a seventh game.", lang="en"), 0.2)
+    question = "ワールドシリーズで優勝したのは?"
+    assert not said_across(["ワールド", "シリーズ"], "ja", [expo], _terms, question)
+    assert said_across(["ワールド", "シリーズ"], "ja", [series], _terms, question)
+    assert said_across(["ワールド"], "ja", [expo], _terms, "ワールドの話")
+
+
 def test_a_passage_in_the_questions_own_language_is_not_read_across():
     """Only the other language's passages are read through the glossary: the question's own language is the vocabulary's business."""
     english = Hit(replace(_hit("").passage, text="The city hospital will cut beds.", lang="en"), 0.2)
