@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.text.glossary import said
+from index.text.glossary import english, said
 from index.text.romaji import named_in
 from index.types import Hit, Ranking
 
@@ -68,24 +68,32 @@ def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[s
                 question: str = "") -> bool:
     """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed
     so by JMdict (従業員 for "employee") or spelled out in its readings (フランス for "France").
-    Words of one compound in `question` count together: a passage says ワールドシリーズ only if it
-    says both ワールド and シリーズ ("World Expo" says "world", not the World Series)."""
+    Words of one compound in `question` count together: a passage says it when it says each of
+    them, or a word only the whole compound means (首脳会談 is "summit", neither 首脳 nor 会談 is);
+    "World Expo" says ワールド, not ワールドシリーズ, whose gloss is only its parts' ("world", "series")."""
     groups = _compounds(words, question)
     for h in hits:
         if h.passage.lang == lang:
             continue
-        # Word by word: read together, a compound's gloss ("world", "sery") would count for both.
         text_terms = terms(h.passage.text)
         found = {w for w in words if said([w], lang, h.passage.lang, text_terms) or named_in(w, h.passage.text)}
-        if any(all(w in found for w in group) for group in groups):
-            return True
+        for run, group in groups.items():
+            if all(w in found for w in group) or _only_whole(run, group) & set(text_terms):
+                return True
     return False
 
 
-def _compounds(words: list[str], question: str) -> list[list[str]]:
-    """`words` grouped by the compound of the question that holds them (each alone if none does)."""
+def _compounds(words: list[str], question: str) -> dict[str, list[str]]:
+    """`words` by the compound of the question that holds them (a word no longer compound holds is its own)."""
     groups: dict[str, list[str]] = {}
     for w in words:
         run = next((r for r in _COMPOUND.findall(question) if w in r and len(r) > len(w)), w)
         groups.setdefault(run, []).append(w)
-    return list(groups.values())
+    return groups
+
+
+def _only_whole(run: str, parts: list[str]) -> frozenset[str]:
+    """English words JMdict glosses a Japanese compound with that none of its parts alone has."""
+    if len(parts) < 2 or run.isascii():
+        return frozenset()
+    return english(run) - frozenset().union(*(english(p) for p in parts))

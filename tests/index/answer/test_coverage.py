@@ -41,6 +41,12 @@ def test_the_words_of_one_compound_are_said_across_only_together():
     assert said_across(["ワールド"], "ja", [expo], _terms, "ワールドの話")
 
 
+def test_a_compound_is_said_by_a_word_only_the_whole_compound_means():
+    """"summit" glosses 首脳会談 and neither 首脳 nor 会談: a passage saying it says the compound."""
+    summit = Hit(replace(_hit("").passage, text="The summit in Alaska ended without a deal.", lang="en"), 0.2)
+    assert said_across(["首脳", "会談"], "ja", [summit], _terms, "首脳会談はどこで開かれた?")
+
+
 def test_a_passage_in_the_questions_own_language_is_not_read_across():
     """Only the other language's passages are read through the glossary: the question's own language is the vocabulary's business."""
     english = Hit(replace(_hit("").passage, text="The city hospital will cut beds.", lang="en"), 0.2)
