@@ -71,15 +71,14 @@ def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[s
     Words of one compound in `question` count together: a passage says it when it says each of
     them, or a word only the whole compound means (首脳会談 is "summit", neither 首脳 nor 会談 is);
     "World Expo" says ワールド, not ワールドシリーズ, whose gloss is only its parts' ("world", "series")."""
-    groups = _compounds(words, question)
+    groups = [(group, _only_whole(run, group)) for run, group in _compounds(words, question).items()]
     for h in hits:
         if h.passage.lang == lang:
             continue
-        text_terms = terms(h.passage.text)
+        text_terms = terms(h.passage.text)  # in order: said() finds the text's compounds
         found = {w for w in words if said([w], lang, h.passage.lang, text_terms) or named_in(w, h.passage.text)}
-        for run, group in groups.items():
-            if all(w in found for w in group) or _only_whole(run, group) & set(text_terms):
-                return True
+        if any(all(w in found for w in group) or whole.intersection(text_terms) for group, whole in groups):
+            return True
     return False
 
 
