@@ -138,7 +138,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     # "カレーの作り方"): a question about an article the library holds shares a noun with it. One
     # noun alone can be a paraphrase.
     if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
-            and not said_across(missing, q.lang, hits[:COVER_PASSAGES], terms, q.text):
+            and not said_across(missing, q.text, q.lang, hits[:COVER_PASSAGES], terms):
         return abstain(q, hits[:k], NOT_COVERED[q.lang])
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:

@@ -64,8 +64,8 @@ def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
     return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < covered_z), None)
 
 
-def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[str], tuple[str, ...]],
-                question: str = "") -> bool:
+def said_across(words: list[str], question: str, lang: str, hits: list[Hit],
+                terms: Callable[[str], tuple[str, ...]]) -> bool:
     """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed
     so by JMdict (従業員 for "employee") or spelled out in its readings (フランス for "France").
     Words of one compound in `question` count together: a passage says it when it says each of
@@ -84,15 +84,16 @@ def said_across(words: list[str], lang: str, hits: list[Hit], terms: Callable[[s
 
 def _compounds(words: list[str], question: str) -> dict[str, list[str]]:
     """`words` by the compound of the question that holds them (a word no longer compound holds is its own)."""
+    runs = _COMPOUND.findall(question)
     groups: dict[str, list[str]] = {}
     for w in words:
-        run = next((r for r in _COMPOUND.findall(question) if w in r and len(r) > len(w)), w)
+        run = next((r for r in runs if w in r and len(r) > len(w)), w)
         groups.setdefault(run, []).append(w)
     return groups
 
 
 def _only_whole(run: str, parts: list[str]) -> frozenset[str]:
     """English words JMdict glosses a Japanese compound with that none of its parts alone has."""
-    if len(parts) < 2 or run.isascii():
+    if len(parts) < 2:
         return frozenset()
     return english(run) - frozenset().union(*(english(p) for p in parts))

@@ -26,9 +26,9 @@ def test_a_single_character_alone_is_never_taken_as_spelled():
 def test_a_noun_glossed_or_spelled_in_an_other_language_passage_is_said_across():
     """An English noun counts as said by a Japanese passage through JMdict (病院 = hospital) or its reading (フランス = France)."""
     hits = [_hit("市立病院は病床を240床に減らし、フランスの例に倣う。")]
-    assert said_across(["hospital", "budget"], "en", hits, _terms)
-    assert said_across(["france"], "en", hits, _terms)
-    assert not said_across(["sourdough", "bread"], "en", hits, _terms)
+    assert said_across(["hospital", "budget"], "How many hospital beds?", "en", hits, _terms)
+    assert said_across(["france"], "What does France do?", "en", hits, _terms)
+    assert not said_across(["sourdough", "bread"], "A sourdough bread recipe?", "en", hits, _terms)
 
 
 def test_the_words_of_one_compound_are_said_across_only_together():
@@ -36,21 +36,21 @@ def test_the_words_of_one_compound_are_said_across_only_together():
     expo = Hit(replace(_hit("").passage, text="The World Expo closed in October.", lang="en"), 0.2)
     series = Hit(replace(_hit("").passage, text="The World Series went to a seventh game.", lang="en"), 0.2)
     question = "ワールドシリーズで優勝したのは?"
-    assert not said_across(["ワールド", "シリーズ"], "ja", [expo], _terms, question)
-    assert said_across(["ワールド", "シリーズ"], "ja", [series], _terms, question)
-    assert said_across(["ワールド"], "ja", [expo], _terms, "ワールドの話")
+    assert not said_across(["ワールド", "シリーズ"], question, "ja", [expo], _terms)
+    assert said_across(["ワールド", "シリーズ"], question, "ja", [series], _terms)
+    assert said_across(["ワールド"], "ワールドの話", "ja", [expo], _terms)
 
 
 def test_a_compound_is_said_by_a_word_only_the_whole_compound_means():
     """"summit" glosses 首脳会談 and neither 首脳 nor 会談: a passage saying it says the compound."""
     summit = Hit(replace(_hit("").passage, text="The summit in Alaska ended without a deal.", lang="en"), 0.2)
-    assert said_across(["首脳", "会談"], "ja", [summit], _terms, "首脳会談はどこで開かれた?")
+    assert said_across(["首脳", "会談"], "首脳会談はどこで開かれた?", "ja", [summit], _terms)
 
 
 def test_a_passage_in_the_questions_own_language_is_not_read_across():
     """Only the other language's passages are read through the glossary: the question's own language is the vocabulary's business."""
     english = Hit(replace(_hit("").passage, text="The city hospital will cut beds.", lang="en"), 0.2)
-    assert not said_across(["hospital"], "en", [english], _terms)
+    assert not said_across(["hospital"], "Is there a hospital?", "en", [english], _terms)
 
 
 def _terms(text: str) -> tuple[str, ...]:
