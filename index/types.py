@@ -187,6 +187,37 @@ class Signals:
 
 
 @dataclass(frozen=True)
+class Joining:
+    """A runner-up sentence beside the answer's lead: the joiner model's input (answer/joiner.py)."""
+
+    gap: float  # how far its score trails the lead's
+    rank: float  # log(1 + its place among the scored sentences)
+    same_passage: float  # 1 when it shares the lead's passage
+    adjacent: float  # 1 when it stands right before or after the lead
+    same_article: float  # 1 when it shares the lead's article
+    other_than_question: float  # 1 when it is not in the question's language
+    other_than_lead: float  # 1 when it is not in the lead's language
+    gain: float  # IDF share of the question's terms it says and the lead does not (across languages)
+    cover: float  # IDF share of the question's terms it says
+    gives: float  # 1 when it gives the type asked (a date for "when", an amount for "how much"...)
+    lead_gives: float  # 1 when the lead does
+    asked: float  # 1 when it names what the question asks for
+    new_number: float  # 1 when it holds a number the lead does not
+    two_part: float  # 1 when the question asks two things
+    article_lead: float  # 1 when it is its article's first sentence
+    same_claim: float  # 1 when it nearly repeats the lead
+    passage_gap: float  # how far its passage's score trails the lead's
+    passage_rank: float  # log(1 + its passage's place in the ranking)
+    similarity_gap: float  # how far its similarity to the question trails the lead's (e5)
+    second_gap: float  # the same by USE-multilingual, z-scored among the candidates
+    second: float  # its USE-multilingual similarity, z-scored among the candidates
+    hand: float  # 1 when the margin rule (compose.choose) takes it
+
+    def vector(self) -> list[float]:
+        return [float(v) for v in self.__dict__.values()]
+
+
+@dataclass(frozen=True)
 class Nouns:
     """A question's nouns in `terms`' normal form: what it is about, and the names it mentions."""
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.jsquad import build as build_jsquad  # noqa: E402
 from index.answer.compose import compose  # noqa: E402
+from index.answer.logistic import LogisticModel  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluation import EvalReport, Question, load_questions, score  # noqa: E402
 from index.types import Answer, Query, Ranking, Thresholds  # noqa: E402
@@ -69,13 +70,15 @@ class Ranked:
     rankings: list[tuple[Query, Ranking]]
     embed_queries: Callable[[list[str]], np.ndarray]
 
-    def compose(self, thresholds: Thresholds | None = None) -> tuple[list[Answer], list[list]]:
-        """Every question's answer under `thresholds` (the committed ones if None), and what compose
-        observed for each."""
+    def compose(self, thresholds: Thresholds | None = None,
+                joiner: LogisticModel | None = None) -> tuple[list[Answer], list[list]]:
+        """Every question's answer under `thresholds` and `joiner` (the committed ones if None), and
+        what compose observed for each."""
         answers, observed = [], []
         for query, ranking in self.rankings:
             seen: list = []
-            answers.append(compose(query, ranking, 5, self.embed_queries, observe=seen.append, thresholds=thresholds))
+            answers.append(compose(query, ranking, 5, self.embed_queries, observe=seen.append, thresholds=thresholds,
+                                   joiner=joiner))
             observed.append(seen)
         return answers, observed
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 
@@ -14,9 +13,11 @@ from index.answer.answer_type import (CITATION_LINE, DATE_LINE, PUBLISHED_ASKED,
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
+from index.answer.joiner import join
+from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
+from index.answer.words import cover_weights, same_claim, terms
 from index.text.glossary import said
-from index.text.terms import terms as _terms
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
 
 # Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
@@ -101,21 +102,16 @@ ASKED_BONUS = 0.04
 ECHO_NOVELTY = 0.2
 
 
-@lru_cache(maxsize=32768)
-def terms(text: str) -> tuple[str, ...]:
-    # The same sentences are scored for question after question: Sudachi reads each once.
-    return tuple(_terms(text))
-
-
 def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray],
             observe: Callable[[Grounds | Signals], None] | None = None,
-            thresholds: Thresholds | None = None) -> Answer:
+            thresholds: Thresholds | None = None, joiner: LogisticModel | None = None) -> Answer:
     """The cited answer to `q` from its ranking: the sentences that answer, with the confidence
     model's probability that they hold what was asked, or an abstention listing the closest
     passages. `embed_queries` embeds a question's nouns, to ask whether the best passages mean a
     noun the corpus never uses. `observe` receives the abstention model's Grounds and the
     confidence model's Signals of a question that gets that far (for fitting the models);
-    `thresholds`, where it declines, are the fitted ones unless a fit tries others."""
+    `thresholds`, where it declines, and `joiner`, which runners-up join the lead, are the fitted
+    ones unless a fit tries others."""
     t = thresholds or abstention.thresholds()
     hits = ranking.hits
     if not hits or hits[0].score < t.abstain_below:
@@ -157,7 +153,8 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
                    else NOT_COVERED[q.lang])
         return abstain(q, hits[:k], message)
-    chosen = _with_next_after_echo(q, choose(scored, ranking.term_weights), scored)
+    hand = choose(scored, ranking.term_weights)
+    chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
     if WHICH_SOURCE.search(q.text):
         chosen = _with_line(chosen, scored, _SOURCE_LINE)
     elif PUBLISHED_ASKED.search(q.text) and WHEN.search(q.text):
@@ -207,18 +204,6 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
             if scored is not None:
                 out.append(scored)
     return sorted(_with_second_opinion(out, ranking.second), key=lambda x: -x.score)
-
-
-def cover_weights(question_terms: list[str], idf: dict[str, float]) -> dict[str, float]:
-    """Each question term's share of a sentence's cover (the shares sum to 1), by its IDF, so that
-    the sentence holding the question's rare word (「別名」 in 「和歌山県の別名」) outscores one holding
-    only the article's subject; a term no article uses weighs the mean of the others (it can be
-    said only through the glossary, in the other language)."""
-    known = [idf[t] for t in question_terms if t in idf]
-    default = sum(known) / len(known) if known else 1.0
-    weights = {t: idf.get(t, default) for t in question_terms}
-    total = sum(weights.values())
-    return {t: w / total for t, w in weights.items()}
 
 
 def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray | None]) -> list[Scored]:
@@ -286,7 +271,9 @@ def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
 def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -> list[Scored]:
     """The best sentence, plus runners-up close behind it: one sentence is often only half
     the answer (the other half sits next to it, or in another article for a two-part question).
-    A runner-up further behind still joins when it covers question terms the others don't."""
+    A runner-up further behind still joins when it covers question terms the others don't.
+    This margin rule decides among sentences of one language; across two, the joiner model
+    (answer/joiner.py) does, reading this rule's choice as one of its features."""
     weights = term_weights or {}
     total = sum(weights.values())
     best = scored[0]
@@ -295,7 +282,7 @@ def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -
     for cand in scored[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < best.score - max(SENTENCE_MARGIN, COVER_MARGIN):
             break
-        if any(_same_claim(cand.text, c.text) for c in chosen):
+        if any(same_claim(cand.text, c.text) for c in chosen):
             continue
         cand_terms = set(terms(cand.text))
         gain = sum(w for t, w in weights.items() if t in cand_terms and t not in covered) / total if total else 0.0
@@ -303,12 +290,6 @@ def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -
             chosen.append(cand)
             covered |= cand_terms
     return chosen
-
-
-def _same_claim(a: str, b: str) -> bool:
-    """Near-duplicates (a summary bullet repeating the body) add length, not information."""
-    ta, tb = set(terms(a)), set(terms(b))
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
 def abstain(q: Query, hits: list[Hit], message: str | None = None) -> Answer:

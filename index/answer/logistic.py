@@ -17,8 +17,10 @@ class LogisticModel:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    # The operating point the fitting script chose, for a model that decides (else None).
+    # The operating point the fitting script chose, for a model that decides (else None): above
+    # it the abstention model declines, at or above it the joiner model adds a sentence.
     decline_above: float | None = None
+    join_above: float | None = None
 
     def probability(self, vector: list[float]) -> float:
         z = float(((np.asarray(vector) - self.mean) / self.scale) @ self.coef + self.intercept)
@@ -35,7 +37,7 @@ def load(path: Path, features: tuple[str, ...]) -> LogisticModel | None:
     if tuple(data["features"]) != features:
         return None
     return LogisticModel(features, np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-                         float(data["intercept"]), data.get("decline_above"))
+                         float(data["intercept"]), data.get("decline_above"), data.get("join_above"))
 
 
 def write(path: Path, features: tuple[str, ...], mean, scale, coef, intercept: float, **about) -> None:

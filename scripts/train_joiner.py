@@ -1,0 +1,116 @@
+"""Fit the runner-up (joiner) model and write index/answer/joiner.json.
+
+    python scripts/train_joiner.py [--measure]   # 3-6 minutes on 2 cores, deterministic
+
+scikit-learn fits the model; it is installed already (sentence-transformers needs it).
+
+Rows: every answerable question of fit_sets.FIT (JSQuAD's fit part, made on the fly by
+benchmarks/jsquad.py from ../shared/data/jsquad; the news sets benchmarks/news_a, news_b, news_e,
+news_f, news_i, news_j, news_m and news_n; the dev set) gives one row per runner-up of its lead
+(joiner.joinings: the lead's eleven nearest sentences), labelled 1 when the runner-up holds a gold
+evidence string the lead does not. A logistic regression over the rows (C=1, standardised).
+
+Operating point: the smallest step of 0.01 at which answers are no longer than the margin rule
+makes them: the mean number of sentences of the answered answerable questions of the news fit
+sets and dev, answered with the model, is not above their mean with the margin rule alone.
+The model then trades the rule's choices for better ones, not for more sentences.
+
+`--measure` answers the sets it never saw both ways and prints the answers holding their evidence.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fit_sets import FIT, REPO, Ranked, arguments, auc, ranked, score  # noqa: E402
+
+from index.answer.compose import ANSWER_PASSAGES, choose, score_sentences  # noqa: E402
+from index.answer.joiner import FEATURES, MODEL_PATH, joinings  # noqa: E402
+from index.answer.logistic import LogisticModel, write  # noqa: E402
+from index.evaluation.scoring import comparable  # noqa: E402
+
+MEASURE = ("news_c", "news_d", "news_g", "news_h", "news_k", "news_l", "news_o", "news_p", "heldout")
+STEPS = [round(0.01 * i, 2) for i in range(1, 51)]
+
+
+def rows(sets: Ranked) -> tuple[list[list[float]], list[int]]:
+    """(features, label) of each runner-up of each answerable question's lead."""
+    x, y = [], []
+    for kind, q, (query, ranking) in zip(sets.kinds, sets.questions, sets.rankings, strict=True):
+        if kind != "answerable":
+            continue
+        scored = score_sentences(query, ranking, ranking.hits[:ANSWER_PASSAGES])
+        if len(scored) < 2:
+            continue
+        evidence = [comparable(e) for e in q.evidence]
+        lead = comparable(scored[0].text)
+        hand = choose(scored, ranking.term_weights)
+        for c, row in zip(scored[1:], joinings(query, ranking, scored, hand)):
+            text = comparable(c.text)
+            x.append(row.vector())
+            y.append(int(any(e in text and e not in lead for e in evidence)))
+    return x, y
+
+
+def length(sets: list[Ranked], joiner: LogisticModel) -> float:
+    """Mean sentences of the answered answerable questions."""
+    counts = []
+    for s in sets:
+        answers, _ = s.compose(joiner=joiner)
+        counts += [len(a.sentences) for kind, a in zip(s.kinds, answers) if kind == "answerable" and not a.abstained]
+    return sum(counts) / len(counts)
+
+
+def with_evidence(s: Ranked, joiner: LogisticModel) -> int:
+    answers, _ = s.compose(joiner=joiner)
+    report = score(s.questions, answers)
+    return sum(bool(r.measures.get("answer_has_evidence")) for r in report.results)
+
+
+def main() -> int:
+    args = arguments(__doc__)
+    from sklearn.linear_model import LogisticRegression
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sets = [ranked(name, work) for name in FIT]
+        x, y = [], []
+        for s in sets:
+            sx, sy = rows(s)
+            x += sx
+            y += sy
+            print(f"{s.name}: {len(sy)} runners-up, {sum(sy)} hold what the lead lacks", file=sys.stderr)
+        x, y = np.array(x), np.array(y)
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        lr = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y)
+
+        def model(join_above: float | None) -> LogisticModel:
+            return LogisticModel(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]), join_above=join_above)
+
+        news = [s for s in sets if not s.name.startswith("jsquad")]
+        rule = length(news, model(None))
+        step = next((t for t in STEPS if length(news, model(t)) <= rule), STEPS[-1])
+        write(MODEL_PATH, FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0], join_above=step,
+              fitted_on=list(FIT), rows=int(len(y)), command="python scripts/train_joiner.py")
+        p = lr.predict_proba((x - mean) / scale)[:, 1]
+        print(f"fit: {len(y)} runners-up, AUC {auc(y, p):.3f}; joins at {step:.2f}: "
+              f"{length(news, model(step)):.3f} sentences an answer against the margin rule's {rule:.3f}; "
+              f"wrote {MODEL_PATH.relative_to(REPO)}")
+        for s in sets:
+            print(f"{s.name}: answers with evidence {with_evidence(s, model(None))} -> {with_evidence(s, model(step))}")
+        if args.measure:
+            for name in MEASURE:
+                s = ranked(name, work)
+                print(f"{name} (unseen): answers with evidence {with_evidence(s, model(None))} -> "
+                      f"{with_evidence(s, model(step))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The joiner: which runners-up join the answer's lead when its candidates span both languages."""
+import numpy as np
+
+from index.answer.joiner import FEATURES, MODEL_PATH, RUNNERS_UP, join, joinings
+from index.answer.logistic import LogisticModel, load
+from index.text.terms import query_terms
+from index.types import Hit, Passage, Query, Ranking, Scored, Sentence
+
+
+def _scored(text: str, score: float, pid: int, lang: str, start: int = 0, doc: str | None = None) -> Scored:
+    p = Passage(id=pid, doc_path=doc or f"/a{pid}.txt", text=text, start=0, end=start + len(text), title="t",
+                section=None, url=None, source=None, source_url=None, published=None, lang=lang)
+    s = Sentence(passage_id=pid, start=start, end=start + len(text), vector=np.zeros(4, np.float32))
+    return Scored(Hit(p, score), s, text, score)
+
+
+def _query(text: str, lang: str = "en") -> Query:
+    return Query(text, lang, np.zeros(4, np.float32), query_terms(text))
+
+
+def _ranking(scored: list[Scored]) -> Ranking:
+    hits = list({c.hit.passage.id: c.hit for c in scored}.values())
+    sentences = {h.passage.id: [(c.sentence, c.score) for c in scored if c.hit.passage.id == h.passage.id]
+                 for h in hits}
+    return Ranking(hits, sentences, {}, None, lambda lang: np.zeros((1, 4), np.float32))
+
+
+def _model(join_above: float | None, intercept: float = -5.0, **weights: float) -> LogisticModel:
+    """A model that reads only the named features (raw values, no scaling)."""
+    coef = np.array([weights.get(f, 0.0) for f in FEATURES])
+    return LogisticModel(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), coef, intercept,
+                         join_above=join_above)
+
+
+LEAD = _scored("The bridge's main towers stand 168 metres tall.", 0.20, pid=1, lang="en")
+SAME = _scored("Drivers pay a toll of 800 yen each way.", 0.19, pid=1, lang="en", start=60)
+OTHER = _scored("建設は花園建設を代表とする共同企業体が担った。", 0.15, pid=2, lang="ja")
+QUESTION = _query("How tall are the bridge's towers, and which joint venture built it?")
+
+
+def test_one_language_keeps_the_margin_rule():
+    """When every candidate is in one language the margin rule's choice stands, whatever the model says."""
+    scored = [LEAD, SAME]
+    hand = [LEAD]
+    assert join(QUESTION, _ranking(scored), scored, hand, 3, _model(0.5, gap=-100.0)) == hand
+
+
+def test_model_without_an_operating_point_keeps_the_margin_rule():
+    """A model that was never given an operating point does not decide."""
+    scored = [LEAD, SAME, OTHER]
+    assert join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, _model(None, other_than_lead=10.0)) == [LEAD, SAME]
+
+
+def test_runner_up_the_model_favours_joins_after_the_lead():
+    """Across languages the runner-ups at or above the operating point join, most likely first, the lead kept first."""
+    scored = [LEAD, SAME, OTHER]
+    chosen = join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, _model(0.5, other_than_lead=10.0))
+    assert chosen == [LEAD, OTHER]
+
+
+def test_answer_keeps_its_length_limit_and_drops_near_repeats():
+    """No more than `most` sentences, and a runner-up that repeats a chosen one is left out."""
+    repeat = _scored("The bridge's main towers stand 168 metres high.", 0.195, pid=3, lang="en")
+    scored = [LEAD, repeat, SAME, OTHER]
+    model = _model(0.5, intercept=5.0, gap=-10.0)  # every runner-up is likely, the closest most
+    assert join(QUESTION, _ranking(scored), scored, [LEAD], 3, model) == [LEAD, SAME, OTHER]
+    assert join(QUESTION, _ranking(scored), scored, [LEAD], 2, model) == [LEAD, SAME]
+
+
+def test_features_read_the_other_language_through_the_glossary():
+    """A Japanese runner-up says an English question's word through JMdict ("joint venture" = 共同企業体),
+    which the lead does not: its gain is the share of that word; the margin rule's choice is marked."""
+    scored = [LEAD, SAME, OTHER]
+    rows = joinings(QUESTION, _ranking(scored), scored, [LEAD, SAME])
+    same, other = rows
+    assert other.other_than_lead == 1.0 and other.other_than_question == 1.0 and same.other_than_lead == 0.0
+    assert other.gain > 0.0
+    assert same.hand == 1.0 and other.hand == 0.0
+    assert same.same_passage == 1.0 and other.same_passage == 0.0
+    assert len(rows) == min(len(scored) - 1, RUNNERS_UP)
+
+
+def test_committed_model_matches_the_features():
+    """joiner.json was fitted on today's features and carries its operating point: a renamed feature
+    would silently hand every answer back to the margin rule."""
+    model = load(MODEL_PATH, FEATURES)
+    assert model is not None and model.join_above is not None and 0.0 < model.join_above < 1.0
