@@ -85,3 +85,43 @@ def test_committed_model_matches_the_features():
     would silently hand every answer back to the margin rule."""
     model = load(MODEL_PATH, FEATURES)
     assert model is not None and model.join_above is not None and 0.0 < model.join_above < 1.0
+
+
+_PAIR = {
+    "narusaka_ja.txt": "鳴坂大橋が開通　島と本土が陸路で結ばれる\nURL: https://news.example.jp/2026/03/21/narusaka\n"
+                       "Date: 2026-03-21\n鳴坂県の緑島と本土側の東浜町を結ぶ「鳴坂大橋」が21日、開通した。\n"
+                       "橋は全長2,400メートルの斜張橋で、主塔の高さは152メートル。\n総事業費は約980億円で、国と県が負担した。\n"
+                       "開通式には地元の小学生ら約300人が参加し、テープカットの後、渡り初めを行った。\n"
+                       "通行料金は普通車で片道700円。島に住民票がある人は、事前に登録すれば半額になる。\n",
+    "narusaka_en.txt": "Narusaka Bridge opens, ending an island's long wait\n"
+                       "URL: https://news.example.com/2026/03/22/narusaka-bridge\nDate: 2026-03-22\n"
+                       "MIDORI ISLAND - The Narusaka Bridge opened to traffic on Saturday, linking the island to the "
+                       "mainland by road for the first time.\nIslanders lined the approach road to watch the first cars "
+                       "cross, many of them waving flags.\nThe bridge was built by a joint venture of three contractors "
+                       "led by Kaiho Engineering.\nConstruction took seven years and employed about 1,200 workers at its "
+                       "peak.\nFerry operators expect passenger numbers to fall by half within a year.\n",
+}
+
+
+def test_two_part_question_gets_its_other_half_from_the_other_language(tmp_path, embedder):
+    """Asked for the consortium and the towers' height of a bridge a Japanese and an English article
+    share, the answer holds both halves in either language, where the margin rule alone quoted the
+    opening ceremony instead of the other article's half."""
+    from index.answer.compose import compose
+    from index.engine import Engine
+
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    for name, text in _PAIR.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    rule = _model(None)
+    for question in ("鳴坂大橋を建てた共同企業体の代表はどこ?あと、主塔の高さは?",
+                     "Which company led the consortium that built the Narusaka Bridge, and how tall are its towers?"):
+        answer = " ".join(s.text for s in eng.ask(question).sentences)
+        assert "Kaiho Engineering" in answer and "152メートル" in answer, answer
+        q = eng.searcher.query(question)
+        by_rule = compose(q, eng.searcher.rank(q, k=8), 5, eng.embedder.embed_queries, joiner=rule)
+        assert not all(part in " ".join(s.text for s in by_rule.sentences) for part in ("Kaiho", "152メートル"))
+    eng.close()
