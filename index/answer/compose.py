@@ -16,7 +16,7 @@ from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, u
 from index.answer.joiner import join
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
-from index.answer.words import cover_weights, same_claim, terms
+from index.answer.words import cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
 
@@ -210,14 +210,9 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
     """`question` gives the question's second-model vector; it is asked only when needed."""
     if len({c.hit.passage.lang for c in scored}) < 2:
         return scored
-    vectors = [c.sentence.second for c in scored]
-    if any(v is None for v in vectors):  # an index from before the second model, or on Milvus
+    z = second_opinion(scored, question)
+    if z is None:
         return scored
-    q = question()
-    if q is None:
-        return scored
-    sims = np.stack(vectors) @ q
-    z = (sims - sims.mean()) / max(float(sims.std()), 1e-6)
     return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
 
 

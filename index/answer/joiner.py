@@ -20,7 +20,7 @@ import numpy as np
 from index.answer.answer_type import gives, types_asked
 from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
-from index.answer.words import cover_weights, same_claim, terms
+from index.answer.words import cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
 from index.types import Joining, Query, Ranking, Scored
 
@@ -60,8 +60,10 @@ def joinings(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored
     shares = cover_weights(q.terms, ranking.term_weights)
     wanted, asked = types_asked(q), list(set(asked_terms(q.text)))
     places = {h.passage.id: i for i, h in enumerate(ranking.hits)}
-    similarity = {(s.passage_id, s.start): sim for sims in ranking.sentences.values() for s, sim in sims}
-    second = _second(ranking, pool)
+    similarity = {(s.passage_id, s.start): sim for pid in {c.hit.passage.id for c in pool}
+                  for s, sim in ranking.sentences.get(pid, ())}
+    z = second_opinion(pool, ranking.second)
+    second = [0.0] * len(pool) if z is None else [float(v) for v in z]
     said_by_lead = said(q.terms, q.lang, lead.hit.passage.lang, terms(lead.text))
     lead_numbers = set(_NUMBER.findall(lead.text))
     two_part = float(bool(_TWO_ASKS.search(q.text)))
@@ -99,13 +101,3 @@ def joinings(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored
         ))
     return out
 
-
-def _second(ranking: Ranking, pool: list[Scored]) -> list[float]:
-    """Each pooled sentence's USE-multilingual similarity to the question, z-scored among them
-    (zeros for an index without the second model's vectors)."""
-    vectors = [c.sentence.second for c in pool]
-    question = ranking.second() if all(v is not None for v in vectors) else None
-    if question is None:
-        return [0.0] * len(pool)
-    sims = np.stack(vectors) @ question
-    return list((sims - sims.mean()) / max(float(sims.std()), 1e-6))

@@ -1,9 +1,14 @@
-"""A sentence's words as the answer step reads them, and how much of a question they say."""
+"""What the answer step reads of a sentence beside the question: its words, how much of the
+question they say, and the second model's opinion of it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
+import numpy as np
+
 from index.text.terms import terms as _terms
+from index.types import Scored
 
 
 @lru_cache(maxsize=32768)
@@ -28,3 +33,17 @@ def same_claim(a: str, b: str) -> bool:
     """Near-duplicates (a summary bullet repeating the body) add length, not information."""
     ta, tb = set(terms(a)), set(terms(b))
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def second_opinion(scored: list[Scored], question: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    """Each sentence's USE-multilingual similarity to the question, z-scored among them; None for
+    an index without the second model's vectors (from before it, or on Milvus). `question` gives
+    the question's vector and is asked only when every sentence has one."""
+    vectors = [c.sentence.second for c in scored]
+    if any(v is None for v in vectors):
+        return None
+    q = question()
+    if q is None:
+        return None
+    sims = np.stack(vectors) @ q
+    return (sims - sims.mean()) / max(float(sims.std()), 1e-6)
