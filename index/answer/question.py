@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, fold, stem, terms, tokenizer
 from ..types import Nouns
@@ -142,11 +143,18 @@ _EN_ASK = re.compile(r"\b(?:what|which|how many|how much)\s+(?:(?:kind|type|sort
 def asked_terms(text: str) -> list[str]:
     """The noun naming what the question asks for, in `terms`' normal form; empty when it asks
     with a pronoun alone ("who won?", "誰が勝ったか")."""
+    return list(_asked(text))
+
+
+@lru_cache(maxsize=4096)
+def _asked(text: str) -> tuple[str, ...]:
+    # Sentence scoring, the runner-up model and the confidence signals each ask: Sudachi reads a
+    # question once.
     text = fold(text)
     if not HAS_JA.search(text):
         m = _EN_ASK.search(text)
         if not m:
-            return []
+            return ()
         words = []
         for w in WORD.findall(m.group(1)):  # the noun phrase runs to its first non-content word
             if w in _EN_QUALIFIERS:
@@ -155,7 +163,7 @@ def asked_terms(text: str) -> list[str]:
                 break
             words.append(w)
         out = [stem(words[-1])] if words and len(words[-1]) > 2 else []
-        return [t for t in out if t not in _GENERIC_ASKED]
+        return tuple(t for t in out if t not in _GENERIC_ASKED)
     morphs = list(tokenizer().tokenize(text))
     out = []
     for i, m in enumerate(morphs):
@@ -170,4 +178,4 @@ def asked_terms(text: str) -> list[str]:
         elif form in _JA_ASK_AFTER and i >= 2 and morphs[i - 1].surface() == "は" \
                 and morphs[i - 2].part_of_speech()[0] == "名詞":
             out.append(morphs[i - 2].normalized_form())
-    return [t for t in dict.fromkeys(out) if t not in JA_STOP and t not in _GENERIC_ASKED]
+    return tuple(t for t in dict.fromkeys(out) if t not in JA_STOP and t not in _GENERIC_ASKED)
