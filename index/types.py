@@ -133,6 +133,8 @@ class Hit:
     dense: float = 0.0
     lexical: float = 0.0
     copies: tuple[Passage, ...] = ()  # other articles' passages that repeat this one (answer/copies.py)
+    # The passage model's probability that it holds what was asked (answer/placing.py); None unscored.
+    likely: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,13 @@ class Ranking:
     # The question's vector from the cross-lingual second model (embedding.SecondOpinion), embedded
     # on first call: only a question whose candidate sentences are in both languages needs it.
     second: Callable[[], np.ndarray | None] = lambda: None
+    # The same candidates in the passage model's order (answer/placing.py), `hits`' length: the
+    # source list's order. The answer itself is read off `hits`, on which its rules were fitted.
+    placed: list[Hit] | None = None
+
+    @property
+    def sources(self) -> list[Hit]:
+        return self.placed if self.placed is not None else self.hits
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,30 @@ class Signals:
     unknown_terms: float  # share of the question's nouns the corpus never uses
     same_language: float  # 1 when the best sentence is in the question's language
     from_top: float  # 1 when the best sentence comes from the best passage
+
+    def vector(self) -> list[float]:
+        return [float(v) for v in self.__dict__.values()]
+
+
+@dataclass(frozen=True)
+class Placing:
+    """A candidate passage beside the question: the passage order model's input (answer/placing.py)."""
+
+    score: float  # the fused score that ranked it (e5 of passage and best sentence, BM25 in the question's language)
+    gap: float  # how far that score trails the best candidate's
+    rank: float  # log(1 + its place in the fused ranking)
+    dense: float  # e5: mean of the passage's and its best sentence's similarity, bias-corrected
+    passage_similarity: float  # e5: the passage's own similarity
+    sentence_similarity: float  # e5: its best sentence's similarity
+    lexical: float  # BM25, scaled 0..1, in the question's language only
+    other_language: float  # 1 when it is not in the question's language
+    cover: float  # IDF share of the question's terms it says (across languages, through the glossary)
+    heading_cover: float  # the same for its article's title and section heading
+    asked: float  # 1 when it names what the question asks for; 0.5 when the question names nothing
+    gives: float  # 1 when a sentence of it gives the type asked (a date for "when", an amount for "how much"...)
+    second: float  # USE-multilingual: its best sentence's similarity to the question
+    second_z: float  # the same, z-scored among the candidates
+    same_article: float  # 1 when it is a later passage of the best candidate's article
 
     def vector(self) -> list[float]:
         return [float(v) for v in self.__dict__.values()]

@@ -2,6 +2,8 @@
 other close passages as "related"."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from index.answer.copies import published_also
 from index.types import Answer, AnswerSentence, Citation, Hit, Query, Scored
 
@@ -39,28 +41,30 @@ def _entry(n: int, group: list[Hit], role: str, quote: str | None = None) -> Cit
                        "also": published_also(group)})
 
 
-def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int) -> Answer:
+def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int, read: Sequence[Hit] = ()) -> Answer:
     """Number the places the answer quotes in order of first use, then list the other hits
     (one per place, up to k entries in all) as related. A place's entry holds every passage of
-    it among the best k hits, not only the first: a second passage of the section the answer
-    quotes is as close to the question as the other entries, and would otherwise not be shown."""
+    it among the best k hits and the passages the answer was `read` from, not only the first: a
+    second passage of the section the answer quotes is as close to the question as the other
+    entries, and would otherwise not be shown."""
     places: dict[tuple, list[Hit]] = {}
     for c in chosen:
         group = places.setdefault(_place(c.hit), [])
-        if c.hit not in group:
+        if all(h.passage.id != c.hit.passage.id for h in group):
             group.append(c.hit)
     number = {place: i + 1 for i, place in enumerate(places)}
     # The answer leads with the sentence that answers best; the others follow in citation
     # order, and within a place in the article's order.
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[_place(c.hit)], c.hit.passage.start,
                                                             c.sentence.start))
-    top = hits[:k]
+    # By passage: the answer's hits and the source list's may be ordered, and scored, apart.
+    top = {h.passage.id for h in (*hits[:k], *read)}
     related: dict[tuple, list[Hit]] = {}
-    for h in hits:
+    for h in (*hits, *read):
         place = _place(h)
         group = places.get(place) or related.get(place)
         if group is not None:
-            if h in top and h not in group:
+            if h.passage.id in top and all(g.passage.id != h.passage.id for g in group):
                 group.append(h)
         elif len(places) + len(related) < k:
             related[place] = [h]

@@ -9,6 +9,7 @@ from functools import cache
 import numpy as np
 
 from index.answer.copies import without_copies
+from index.answer.placing import POOL, place
 from index.store.calibration import embed_reference, offset_key
 from index.embedding import Embedder, SecondOpinion
 from index.text.furniture import is_teaser
@@ -57,6 +58,10 @@ class Searcher:
         return self.rank(q, k).hits
 
     def rank(self, q: Query, k: int = 5) -> Ranking:
+        """The best `k` passages, and the same candidates in the passage model's order (answer/placing.py)."""
+        return place(q, self.candidates(q), k)
+
+    def candidates(self, q: Query, k: int = POOL) -> Ranking:
         """Candidates from each retriever, scored by passage and best-sentence similarity plus BM25."""
         store = self.store
         # Every index file below comes from this one generation, whatever a writer does meanwhile.
@@ -160,16 +165,26 @@ def merge(rankings: list[Ranking], k: int) -> Ranking:
     query vector, scores on one bias-corrected scale), best k passages first."""
     if len(rankings) == 1:
         return rankings[0]
-    hits, sentences, weights = [], {}, {}
+    hits, placed, sentences, weights = [], [], {}, {}
     for i, ranking in enumerate(rankings):
-        for h in ranking.hits:
+        for h in {h.passage.id: h for h in (*ranking.hits, *ranking.sources)}.values():
             pid = i * _LIBRARY_ID_STRIDE + h.passage.id
-            hits.append(replace(h, passage=replace(h.passage, id=pid)))
             sentences[pid] = [(replace(s, passage_id=pid), sim) for s, sim in ranking.sentences.get(h.passage.id, ())]
+        hits += [_moved(i, h) for h in ranking.hits]
+        placed += [_moved(i, h) for h in ranking.sources]
         for term, weight in ranking.term_weights.items():
             weights[term] = max(weight, weights.get(term, 0.0))
     known = [r.known_terms for r in rankings]
     # The same article in two libraries is one source.
-    return Ranking(diversify(without_copies(sorted(hits, key=lambda h: -h.score), k), k), sentences, weights,
-                   _AnyOf(known) if all(v is not None for v in known) else None, rankings[0].reference,
-                   rankings[0].second)
+    hits = diversify(without_copies(sorted(hits, key=lambda h: -h.score), k), k)
+    if all(r.placed is not None for r in rankings):
+        placed = without_copies(sorted(placed, key=lambda h: -(h.likely or 0.0)), k)[:k]
+    else:
+        placed = None
+    return Ranking(hits, sentences, weights, _AnyOf(known) if all(v is not None for v in known) else None,
+                   rankings[0].reference, rankings[0].second, placed=placed)
+
+
+def _moved(i: int, h: Hit) -> Hit:
+    """A hit of the i-th library with its passage id moved to that library's range."""
+    return replace(h, passage=replace(h.passage, id=i * _LIBRARY_ID_STRIDE + h.passage.id))

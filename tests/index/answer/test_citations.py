@@ -42,3 +42,15 @@ def test_a_close_passage_of_a_place_already_listed_joins_its_entry():
     assert source.role == "cited" and source.passage == "The bridge opened.\n…\nTolls start at ¥500."
     assert source.quote == "The bridge opened."
     assert related.role == "related" and related.passage == "Ferries still run.\n…\nThe ferry fare is ¥300."
+
+
+def test_the_source_list_order_with_the_answers_own_passages_kept():
+    """Related entries follow the source list's order; a passage the answer was read from still joins its quoted section's entry when the source list left it out."""
+    quoted, same_section = _hit(1, "The bridge opened.", 0), _hit(2, "Tolls start at ¥500.", 500)
+    likely, less = _hit(3, "The ferry fare is ¥300.", 0, doc="/b.txt"), _hit(4, "Buses run hourly.", 0, doc="/c.txt")
+    q = Query("q", "en", np.zeros(4, np.float32), [])
+    answer = cited_answer(q, [_scored(quoted, "The bridge opened.", 0.3)], [quoted, likely, less], k=3,
+                          read=[quoted, same_section, less])
+    (source, first, second) = answer.citations
+    assert source.passage == "The bridge opened.\n…\nTolls start at ¥500."
+    assert (first.path, second.path) == ("/b.txt", "/c.txt")
