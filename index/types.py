@@ -281,6 +281,7 @@ class Grounds:
     other_language: float  # 1 when a passage in the other language is among the best three
     any_unknown: float  # 1 when some noun of the question is one the library never uses
     articles: float  # how many articles the best five passages come from, over five: an unheld topic scatters
+    likeliest: float  # the passage model's highest probability that a candidate holds the answer (answer/placing.py)
 
     def vector(self) -> list[float]:
         return [float(v) for v in self.__dict__.values()]

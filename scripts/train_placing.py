@@ -2,9 +2,9 @@
 
     python scripts/train_placing.py [--measure]   # 3-5 minutes on 2 cores, deterministic
 
-The other answer models (train_abstention.py, train_joiner.py, train_confidence.py) read the answer,
-which is read off the fused order: they need no refit after this one. scikit-learn fits it; it is
-installed already (sentence-transformers needs it).
+Run it first of the answer models: the abstention model reads its highest probability among a
+question's candidates (train_abstention.py, then train_joiner.py and train_confidence.py, after it).
+scikit-learn fits it; it is installed already (sentence-transformers needs it).
 
 Rows: every answerable question of fit_sets.FIT (JSQuAD's fit part, made on the fly by
 benchmarks/jsquad.py from ../shared/data/jsquad; the news sets benchmarks/news_a, news_b, news_e,

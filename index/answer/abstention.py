@@ -27,7 +27,7 @@ SPREAD_PASSAGES = 5
 
 
 def grounds(hits: list[Hit], focus: list[str], unknown: list[str], meant: list[float],
-            unknown_names: list[str], other_language: bool) -> Grounds:
+            unknown_names: list[str], other_language: bool, likeliest: float) -> Grounds:
     """The Grounds of a question: `focus` its nouns, `unknown` those the library never uses and
     `meant` their z (coverage.meant), `unknown_names` its names the library never uses."""
     return Grounds(
@@ -40,6 +40,7 @@ def grounds(hits: list[Hit], focus: list[str], unknown: list[str], meant: list[f
         other_language=float(other_language),
         any_unknown=float(bool(unknown)),
         articles=len({h.passage.doc_path for h in hits[:SPREAD_PASSAGES]}) / SPREAD_PASSAGES,
+        likeliest=likeliest,
     )
 
 

@@ -146,7 +146,9 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
             and not any(value[c.hit.passage.lang].search(c.text) for c in scored[:COUNT_SENTENCES]):
         return abstain(q, ranking.sources[:k], NO_COUNT[q.lang])
     unknown_names = unknown(question.names, ranking)
-    grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language)
+    # Without a passage model every candidate is as likely: the abstention model was fitted with one.
+    likeliest = max((h.likely for h in ranking.sources if h.likely is not None), default=0.5)
+    grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language, likeliest)
     if observe is not None:
         observe(grounds)
     if abstention.declines(grounds, t.decline_above):

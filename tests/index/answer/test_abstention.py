@@ -8,10 +8,10 @@ from index.types import Grounds
 
 GROUNDED = Grounds(top_score=0.12, top_gap=0.03, top_lexical=0.9, unknown_share=0.0, unknown_name=0.0,
                    unknown_meant=abstention.ALL_MEANT, other_language=0.0, any_unknown=0.0,
-                   articles=0.4)
+                   articles=0.4, likeliest=0.8)
 # About an article the library does not hold: a weak best passage, and names it never uses.
 ELSEWHERE = Grounds(top_score=0.04, top_gap=0.002, top_lexical=0.2, unknown_share=0.6, unknown_name=1.0,
-                    unknown_meant=0.5, other_language=0.0, any_unknown=1.0, articles=1.0)
+                    unknown_meant=0.5, other_language=0.0, any_unknown=1.0, articles=1.0, likeliest=0.05)
 
 
 def test_committed_model_matches_the_grounds_and_has_an_operating_point():
@@ -33,6 +33,12 @@ def test_an_unknown_name_raises_the_probability_of_no_answer():
     """The same question grounds, but with a name the library never uses, look less answerable."""
     known = replace(ELSEWHERE, unknown_name=0.0)
     assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(known)
+
+
+def test_no_passage_likely_to_answer_raises_the_probability_of_no_answer():
+    """The same grounds look less answerable when the passage model finds no candidate likely to hold the answer."""
+    likely = replace(ELSEWHERE, likeliest=0.8)
+    assert abstention.unanswerable(ELSEWHERE) > abstention.unanswerable(likely)
 
 
 def test_committed_thresholds_are_the_fitted_rules_and_operating_point():
