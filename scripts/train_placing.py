@@ -39,9 +39,9 @@ MEASURE = ("news_c", "news_d", "news_g", "news_h", "news_k", "news_l", "news_o",
            "news_s", "news_t", "heldout")
 
 
-def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray, list[str], str]]:
-    """Each answerable question's (features, holds-evidence, languages) of its candidates, and the
-    question's language: one column of holds-evidence per evidence string."""
+def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each answerable question's (features, holds-evidence) of its candidates: one column of
+    holds-evidence per evidence string."""
     corpus, path = question_set(name, work)
     engine = Engine.open(work / f"{name}-index")
     engine.ingest([corpus])
@@ -52,14 +52,13 @@ def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray, list
         query = engine.searcher.query(" ".join(q.question.split()))
         ranking = engine.searcher.candidates(query)
         if not ranking.hits:
-            out.append((np.zeros((0, len(FEATURES))), np.zeros((0, len(q.evidence)), dtype=bool), [], query.lang))
+            out.append((np.zeros((0, len(FEATURES))), np.zeros((0, len(q.evidence)), dtype=bool)))
             continue
         evidence = [comparable(e) for e in q.evidence]
         texts = [comparable(" ".join(x for x in (h.passage.text, h.passage.title, h.passage.section) if x))
                  for h in ranking.hits]
         out.append((np.array([p.vector() for p in placings(query, ranking)]),
-                    np.array([[e in t for e in evidence] for t in texts]), [h.passage.lang for h in ranking.hits],
-                    query.lang))
+                    np.array([[e in t for e in evidence] for t in texts])))
     engine.close()
     return out
 
@@ -67,10 +66,10 @@ def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray, list
 def fit(sets: dict[str, list]) -> LogisticModel:
     from sklearn.linear_model import LogisticRegression
 
-    x = np.vstack([r[0] for rows in sets.values() for r in rows])
-    y = np.concatenate([r[1].any(axis=1) for rows in sets.values() for r in rows])
-    weight = np.concatenate([np.full(len(r[1]), 1.0 / sum(len(other[1]) for other in rows))
-                             for rows in sets.values() for r in rows])
+    x = np.vstack([f for rows in sets.values() for f, _ in rows])
+    y = np.concatenate([held.any(axis=1) for rows in sets.values() for _, held in rows])
+    weight = np.concatenate([np.full(len(held), 1.0 / sum(len(h) for _, h in rows))
+                             for rows in sets.values() for _, held in rows])
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=weight * len(weight))
@@ -80,7 +79,7 @@ def fit(sets: dict[str, list]) -> LogisticModel:
 def found(rows: list, model: LogisticModel | None) -> tuple[int, int]:
     """Questions with every evidence string in the first 1 and the first 5 passages."""
     at = [0, 0]
-    for x, held, langs, lang in rows:
+    for x, held in rows:
         if not len(x):
             continue
         order = np.arange(len(x)) if model is None else np.argsort(
@@ -101,7 +100,7 @@ def main() -> int:
                   f"fused {found(rows, None)} -> model fitted without it {found(rows, left_out)}", file=sys.stderr)
         model = fit(sets)
         write(MODEL_PATH, FEATURES, model.mean, model.scale, model.coef, model.intercept, fitted_on=list(FIT),
-              rows=int(sum(len(r[0]) for rows in sets.values() for r in rows)),
+              rows=int(sum(len(x) for rows in sets.values() for x, _ in rows)),
               command="python scripts/train_placing.py")
         print(f"wrote {MODEL_PATH.relative_to(REPO)}")
         if args.measure:

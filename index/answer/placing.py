@@ -20,7 +20,7 @@ import numpy as np
 from index.answer.answer_type import gives, types_asked
 from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
-from index.answer.words import cover_weights, terms
+from index.answer.words import cover_weights, terms, z_scored
 from index.text.glossary import said
 from index.types import Placing, Query, Ranking
 
@@ -49,7 +49,7 @@ def placings(q: Query, ranking: Ranking) -> list[Placing]:
     shares = cover_weights(q.terms, ranking.term_weights)
     wanted, asked = types_asked(q), list(set(asked_terms(q.text)))
     second = _second(ranking)
-    z = (second - second.mean()) / max(float(second.std()), 1e-6)
+    z = z_scored(second)
     top = hits[0]
     out = []
     for i, h in enumerate(hits):

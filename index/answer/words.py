@@ -45,5 +45,10 @@ def second_opinion(scored: list[Scored], question: Callable[[], np.ndarray | Non
     q = question()
     if q is None:
         return None
-    sims = np.stack(vectors) @ q
-    return (sims - sims.mean()) / max(float(sims.std()), 1e-6)
+    return z_scored(np.stack(vectors) @ q)
+
+
+def z_scored(values: np.ndarray) -> np.ndarray:
+    """Standard deviations from the mean of `values`: one question's similarities compare with
+    each other, not with another question's."""
+    return (values - values.mean()) / max(float(values.std()), 1e-6)
