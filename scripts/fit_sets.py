@@ -35,6 +35,8 @@ JSQUAD_QUESTIONS = {"fit": 600, "measure": 250}
 OFF_LIBRARY = {"offlib_a": "news_a", "offlib_b": "news_d"}
 # The README reports none of these as unseen.
 FIT = ("jsquad-fit", "news_a", "news_b", "news_e", "news_f", "news_i", "news_j", "news_m", "news_n", "dev")
+# Every other news set and heldout: the README reports them as unseen; `--measure` answers them.
+UNSEEN = (*sorted(p.name for p in (REPO / "benchmarks").glob("news_*") if p.name not in FIT), "heldout")
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import FIT, REPO, Ranked, arguments, auc, ranked, score  # noqa: E402
+from fit_sets import FIT, REPO, UNSEEN, Ranked, arguments, auc, ranked, score  # noqa: E402
 
 from index.answer.compose import ANSWER_PASSAGES, choose, score_sentences  # noqa: E402
 from index.answer.joiner import FEATURES, MODEL_PATH, joinings  # noqa: E402
 from index.answer.logistic import LogisticModel, write  # noqa: E402
 from index.evaluation.scoring import comparable  # noqa: E402
 
-MEASURE = ("news_c", "news_d", "news_g", "news_h", "news_k", "news_l", "news_o", "news_p", "heldout")
 STEPS = [round(0.01 * i, 2) for i in range(1, 51)]
 
 
@@ -105,7 +104,7 @@ def main() -> int:
         for s in sets:
             print(f"{s.name}: answers with evidence {with_evidence(s, model(None))} -> {with_evidence(s, model(step))}")
         if args.measure:
-            for name in MEASURE:
+            for name in UNSEEN:
                 s = ranked(name, work)
                 print(f"{name} (unseen): answers with evidence {with_evidence(s, model(None))} -> "
                       f"{with_evidence(s, model(step))}")

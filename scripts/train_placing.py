@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_sets import FIT, REPO, arguments, question_set  # noqa: E402
+from fit_sets import FIT, REPO, UNSEEN, arguments, question_set  # noqa: E402
 
 from index.answer.logistic import LogisticModel, write  # noqa: E402
 from index.answer.placing import FEATURES, MODEL_PATH, placings  # noqa: E402
@@ -35,8 +35,6 @@ from index.engine import Engine  # noqa: E402
 from index.evaluation import load_questions  # noqa: E402
 from index.evaluation.scoring import comparable  # noqa: E402
 
-MEASURE = ("news_c", "news_d", "news_g", "news_h", "news_k", "news_l", "news_o", "news_p", "news_q", "news_r",
-           "news_s", "news_t", "heldout")
 
 
 def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -104,7 +102,7 @@ def main() -> int:
               command="python scripts/train_placing.py")
         print(f"wrote {MODEL_PATH.relative_to(REPO)}")
         if args.measure:
-            for name in MEASURE:
+            for name in UNSEEN:
                 rows = candidates(name, work)
                 print(f"{name} (unseen): evidence first, in the first five: fused {found(rows, None)} -> "
                       f"model {found(rows, model)}")
