@@ -36,7 +36,6 @@ from index.evaluation import load_questions  # noqa: E402
 from index.evaluation.scoring import comparable  # noqa: E402
 
 
-
 def candidates(name: str, work: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each answerable question's (features, holds-evidence) of its candidates: one column of
     holds-evidence per evidence string."""

@@ -114,8 +114,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     ones unless a fit tries others."""
     t = thresholds or abstention.thresholds()
     hits = ranking.hits
+    # What a refusal lists: the source list's best k.
+    listed = ranking.sources[:k]
     if not hits or hits[0].score < t.abstain_below:
-        return abstain(q, ranking.sources[:k])
+        return abstain(q, listed)
     # The checks below read the question's words: they cannot judge an answer that may sit in a
     # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
     # itself about the question.
@@ -128,23 +130,23 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
     unmeant = next((w for w, z in zip(missing, zs) if z < t.covered_z), None)
     if unmeant and not other_language:
-        return abstain(q, ranking.sources[:k], NOT_MENTIONED[q.lang].format(term=as_written(unmeant, q.text)))
+        return abstain(q, listed, NOT_MENTIONED[q.lang].format(term=as_written(unmeant, q.text)))
     # A question none of whose nouns any article uses or spells, nor a best passage of the other
     # language says, is about something else however close its best passage ("sourdough bread",
     # "カレーの作り方"): a question about an article the library holds shares a noun with it. One
     # noun alone can be a paraphrase.
     if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
             and not said_across(missing, q.text, q.lang, hits[:COVER_PASSAGES], terms):
-        return abstain(q, ranking.sources[:k], NOT_COVERED[q.lang])
+        return abstain(q, listed, NOT_COVERED[q.lang])
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
-        return abstain(q, ranking.sources[:k])
+        return abstain(q, listed)
     value = value_asked(q)
     # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
     # the English one holds either way (on the fit sets it declines no answerable question).
     if value is not None and (q.lang == "en" or not other_language) \
             and not any(value[c.hit.passage.lang].search(c.text) for c in scored[:COUNT_SENTENCES]):
-        return abstain(q, ranking.sources[:k], NO_COUNT[q.lang])
+        return abstain(q, listed, NO_COUNT[q.lang])
     unknown_names = unknown(question.names, ranking)
     # Without a passage model every candidate is as likely: the abstention model was fitted with one.
     likeliest = max((h.likely for h in ranking.sources if h.likely is not None), default=0.5)
@@ -154,7 +156,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if abstention.declines(grounds, t.decline_above):
         message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
                    else NOT_COVERED[q.lang])
-        return abstain(q, ranking.sources[:k], message)
+        return abstain(q, listed, message)
     hand = choose(scored, ranking.term_weights)
     chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
     if WHICH_SOURCE.search(q.text):

@@ -168,7 +168,7 @@ def merge(rankings: list[Ranking], k: int) -> Ranking:
     hits, placed, sentences, weights = [], [], {}, {}
     for i, ranking in enumerate(rankings):
         for h in {h.passage.id: h for h in (*ranking.hits, *ranking.sources)}.values():
-            pid = i * _LIBRARY_ID_STRIDE + h.passage.id
+            pid = _moved_id(i, h.passage.id)
             sentences[pid] = [(replace(s, passage_id=pid), sim) for s, sim in ranking.sentences.get(h.passage.id, ())]
         hits += [_moved(i, h) for h in ranking.hits]
         placed += [_moved(i, h) for h in ranking.sources]
@@ -187,4 +187,8 @@ def merge(rankings: list[Ranking], k: int) -> Ranking:
 
 def _moved(i: int, h: Hit) -> Hit:
     """A hit of the i-th library with its passage id moved to that library's range."""
-    return replace(h, passage=replace(h.passage, id=i * _LIBRARY_ID_STRIDE + h.passage.id))
+    return replace(h, passage=replace(h.passage, id=_moved_id(i, h.passage.id)))
+
+
+def _moved_id(i: int, passage_id: int) -> int:
+    return i * _LIBRARY_ID_STRIDE + passage_id
