@@ -46,7 +46,8 @@ _ANSWER_TYPES = ((WHEN, DATE), (WHY, REASON), (WHICH_SOURCE, CITATION_LINE), (_A
 # "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
 # sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
 _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"
-                             r"時間|日間|か月|カ月|ヶ月|週間|本|枚|校|社|店|カ国|か国|発|便|棟|基|軒|匹|頭|隻|階)"
+                             r"時間|日間|か月|カ月|ヶ月|ヵ月|ケ月|箇月|週間|本|枚|校|社|店|カ国|か国|ヶ国|ヵ国|ケ国|発|便|棟|基|軒|"
+                             r"匹|頭|隻|階)"
                              r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
 _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
 # "いくら" is answered by an amount in any currency, a country's name allowed before it
@@ -61,8 +62,18 @@ _JA_AMOUNT = re.compile(_NUMERAL + _CURRENCY)
 # any number answers them.
 _ANY_NUMBER = ""
 _SHARE = r"(?:割|%|％|パーセント|分)"
-_COUNTER_FORMS = {"個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
+# 「か月」 and 「か国」 are spelled several ways ("何か月" is answered by "約２ヶ月").
+_MONTHS = r"(?:か|カ|ヶ|ヵ|ケ|箇)月"
+_COUNTRIES = r"(?:か|カ|ヶ|ヵ|ケ|箇)国"
+_COUNTER_FORMS = {**dict.fromkeys(("か月", "カ月", "ヶ月", "ヵ月", "ケ月", "箇月"), _MONTHS),
+                  **dict.fromkeys(("カ国", "か国", "ヶ国", "ヵ国", "ケ国"), _COUNTRIES),
+                  "個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
                   "トン": r"(?:トン|t\b)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
+# 「何人」 is also "what people": 「何人の圧力により崩壊寸前」 is answered by 「セルビア人」 (JSQuAD's fit
+# articles: 11 of 45 何人 questions), so the count rule takes a people's name in katakana too. Only
+# the rule: the answer-type bonus would lift "ベトナム人の生徒" for "生徒は何人?".
+_PEOPLE = re.compile(r"(?<![ァ-ヴー])[ァ-ヴ][ァ-ヴー]+人")
+_WHAT_PEOPLE = re.compile(r"何\s*人(?!も)")
 _SHARE_ASKED = re.compile(r"(?:割合|比率|率|シェア)\s*(?:は|が)?\s*$")
 _DIGIT = re.compile(r"\d")
 # An English question for an amount of money or a count is held to the same test as 「いくら」
@@ -79,6 +90,8 @@ def value_asked(q: Query) -> dict[str, re.Pattern] | None:
     """For a question asking for a count or an amount, what gives one in a sentence of each language."""
     if q.lang == "ja":
         count = count_cue(q)
+        if count is not None and _WHAT_PEOPLE.search(q.text):
+            count = re.compile(f"{count.pattern}|{_PEOPLE.pattern}")
         # An English sentence writes "11 people" or "Takaichi, 64", not "11人": any number there counts.
         return None if count is None else {"ja": count, "en": _DIGIT}
     if _EN_AMOUNT_ASKED.search(q.text):

@@ -57,3 +57,24 @@ def test_a_why_question_asks_for_a_reason_only_and_a_reason_can_be_stated_many_w
     assert len(types_asked(Query("コメの値段はいくら?", "ja", np.zeros(4, np.float32), []))) == 2
     assert all(REASON.search(t) for t in ("港に近いからです。", "猛暑が原因とみられる。", "The delay was caused by snow."))
     assert not REASON.search("価格は2倍になりました。")
+
+
+def test_month_and_country_counters_take_every_spelling():
+    """何か月 is answered by 約２ヶ月 or 3カ月, 何カ国 by 12か国: the counter is spelled several ways."""
+    def cue(text):
+        return count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    months = cue("研修の期間は約何か月")
+    assert months.search("期間は約２ヶ月") and months.search("3カ月の研修") and not months.search("2週間の研修")
+    assert cue("何カ国が参加した").search("12か国から選手が集まった")
+    assert cue("何ヶ国が参加した").search("12カ国")
+
+
+def test_what_people_is_answered_by_a_peoples_name_in_the_count_rule_only():
+    """「何人の圧力」 may ask "what people": the decline rule takes セルビア人, the answer-type bonus still wants a number."""
+    from index.answer.answer_type import types_asked, value_asked
+
+    q = Query("ブルガリア帝国は何人の圧力により崩壊寸前となったか", "ja", np.zeros(4, np.float32), [])
+    assert value_asked(q)["ja"].search("セルビア人の圧力により崩壊寸前となった")
+    assert value_asked(q)["ja"].search("約3000人が避難した") and not value_asked(q)["ja"].search("人々が避難した")
+    assert not any(cue.search("セルビア人の圧力") for cue in types_asked(q))
