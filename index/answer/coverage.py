@@ -21,10 +21,20 @@ COVER_PASSAGES = 3
 _COMPOUND = re.compile(r"[\u4e00-\u9fff々〆ヶ]{2,}|[\u30a1-\u30faー・]{2,}")
 
 
+# A noun made from a verb's stem (関わり, 取り組み, 考え) is used when its verb is (関わる, 取り組む, 考える).
+_STEM_ENDS = {"り": ("る",), "き": ("く",), "し": ("す",), "ち": ("つ",), "み": ("む",), "び": ("ぶ",), "ぎ": ("ぐ",),
+              "い": ("う",), "え": ("える", "う"), "け": ("ける",), "せ": ("せる",), "め": ("める",), "れ": ("れる",),
+              "べ": ("べる",), "げ": ("げる",), "ね": ("ねる",), "て": ("てる",)}
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+
+
 def unknown(words: list[str], ranking: Ranking) -> list[str]:
     """The words no passage of the library uses (none when the ranking does not know its vocabulary)."""
     known = ranking.known_terms
-    return [] if known is None else [t for t in words if t not in known]
+    if known is None:
+        return []
+    return [t for t in words if t not in known and not any(
+        t[:-1] + end in known for end in _STEM_ENDS.get(t[-1], ()) if len(t) >= 2 and _KANJI.search(t))]
 
 
 def unspelled(words: list[str], question: str, hits: list[Hit]) -> list[str]:

@@ -1,7 +1,7 @@
 """Whether the best passages say the nouns of a question."""
 from dataclasses import replace
 
-from index.answer.coverage import said_across, unspelled
+from index.answer.coverage import said_across, unknown, unspelled
 from index.text.terms import terms
 from index.types import Hit, Passage
 
@@ -55,3 +55,11 @@ def test_a_passage_in_the_questions_own_language_is_not_read_across():
 
 def _terms(text: str) -> tuple[str, ...]:
     return tuple(terms(text))
+
+
+def test_a_noun_made_from_a_verb_the_library_uses_is_known():
+    """関わり, 取り組み and 考え are used by a library that says 関わる, 取り組む and 考える; 動き and 米国 are not."""
+    from types import SimpleNamespace
+
+    ranking = SimpleNamespace(known_terms={"関わる", "取り組む", "考える", "夏"})
+    assert unknown(["関わり", "取り組み", "考え", "動き", "米国", "夏"], ranking) == ["動き", "米国"]
