@@ -33,8 +33,14 @@ def unknown(words: list[str], ranking: Ranking) -> list[str]:
     known = ranking.known_terms
     if known is None:
         return []
-    return [t for t in words if t not in known and not any(
-        t[:-1] + end in known for end in _STEM_ENDS.get(t[-1], ()) if len(t) >= 2 and _KANJI.search(t))]
+    return [t for t in words if t not in known and not any(v in known for v in _verbs(t))]
+
+
+def _verbs(noun: str) -> tuple[str, ...]:
+    """The verbs a noun written with kanji may be the stem of (関わり -> 関わる)."""
+    if len(noun) < 2 or not _KANJI.search(noun):
+        return ()
+    return tuple(noun[:-1] + end for end in _STEM_ENDS.get(noun[-1], ()))
 
 
 def unspelled(words: list[str], question: str, hits: list[Hit]) -> list[str]:
