@@ -37,12 +37,21 @@ _AMOUNT = re.compile(r"[£$€¥]\s*\d|\d[\d,.]*\s*(?:万|億|千)?\s*(?:円|ド
 _NUMBER = re.compile(r"\d|[〇一二三四五六七八九十百千万]+\s*(?:人|冊|台|個|件|回|本|枚)|"
                      r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million)\b",
                      re.I)
+# "どれくらい", "どのくらいの広さ", "how long", "how far", "what share" ask for a quantity: a sentence
+# giving a number that is not a date ("約380万円", "1.2メートル", "45%", "3年間"; not "1979年から",
+# "昨年11月に"), which the article's lead, naming the subject and when it began, seldom does.
+_QUANTITY_ASKED = re.compile(r"どれ(?:くらい|ぐらい|ほど|だけ)|どの(?:くらい|ぐらい|程度)|いくつ(?!も)|"
+                             r"\bhow (?:long|far|tall|big|high|large|deep|wide|heavy|fast|often)\b|"
+                             r"\bwhat (?:share|percentage|proportion|fraction)\b", re.I)
+_QUANTITY = re.compile(r"(?<![\d,./:])(?!(?:1[89]|20)\d\d\s*(?:年(?!間)|/)|\d{1,2}\s*月(?!間)|\d{1,2}\s*日(?!間))\d|"
+                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|"
+                       r"half)\b", re.I)
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
 # A 「何人」 question's sentence with 「11人」 gives both the number and the count cue (types_asked), each
 # worth a bonus: measured so, on the fit sets and the unseen ones (README, session 16).
 _ANSWER_TYPES = ((WHEN, DATE), (WHY, REASON), (WHICH_SOURCE, CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
-                 (_COUNT_ASKED, _NUMBER))
+                 (_COUNT_ASKED, _NUMBER), (_QUANTITY_ASKED, _QUANTITY))
 # "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
 # sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
 _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"
@@ -118,7 +127,7 @@ def types_asked(q: Query) -> list[re.Pattern]:
     A why-question asks for a reason, not for the amount or count it names: 「値段が上がった理由」
     is not asking a price."""
     why = bool(WHY.search(q.text))
-    wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text) and not (why and cue in (_AMOUNT, _NUMBER))]
+    wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text) and not (why and cue in (_AMOUNT, _NUMBER, _QUANTITY))]
     if not why and (count := count_cue(q)) is not None:
         wanted.append(count)
     return wanted

@@ -78,3 +78,20 @@ def test_what_people_is_answered_by_a_peoples_name_in_the_count_rule_only():
     assert value_asked(q)["ja"].search("セルビア人の圧力により崩壊寸前となった")
     assert value_asked(q)["ja"].search("約3000人が避難した") and not value_asked(q)["ja"].search("人々が避難した")
     assert not any(cue.search("セルビア人の圧力") for cue in types_asked(q))
+
+
+def test_how_big_or_how_long_asks_for_a_number_that_is_not_a_date():
+    """「どれくらい」, "how far", "what share" want a quantity (約380万円, 1.2メートル, 3年間, 45%), which a dated lead (1979年から, 12月1日) does not give."""
+    from index.answer.answer_type import REASON, gives, types_asked
+
+    def wanted(text, lang="ja"):
+        return types_asked(Query(text, lang, np.zeros(4, np.float32), []))
+
+    upkeep = wanted("アーケードの維持には年にどれくらいかかっていた?")
+    assert gives(upkeep, "維持費は年約380万円だった", None) and not gives(upkeep, "1979年から通りを覆ってきた", None)
+    assert gives(wanted("How far upstream is the overflow?", "en"), "about 1.2 miles upstream", None)
+    assert gives(wanted("時計の高さはどのくらい?"), "高さ約1.2メートル", None)
+    assert not gives(wanted("What share of workers are paid less?", "en"), "On 2026/01/20 and 12月1日", None)
+    assert wanted("いくつもの店を回って働くことをどう感じていますか") == []
+    assert wanted("利用者がどれくらい増えた理由は?") == [REASON]
+
