@@ -21,9 +21,12 @@ WHICH_SOURCE = re.compile(r"報道機関|出典|出どころ|メディア|情報
                           r"(?:報じ|伝え)た(?:の|記事|媒体)?は(?:どこ|何)|どこの(?:情報|記事|報道|ニュース|新聞|サイト)|"
                           r"outlet|broadcaster|newspaper|news agency|which (?:media|source|publication|site|website)|"
                           r"who reported|what (?:source|publication|site|website)", re.I)
-# "When was the article that reported X published": the date line heading X's quoted block.
-PUBLISHED_ASKED = re.compile(r"(?:記事|報道|ニュース|投稿).*(?:公開|掲載|配信)|"
-                             r"(?:article|story|report|post)\b.*\b(?:published|posted|out)\b", re.I)
+# "When was the article that reported X published": the date line heading X's quoted block. The
+# block is asked for in many words (「まとめの引用ブロックは、いつ公開」, 「✅ブロック、公開日は」,
+# "the quoted item … published"); a thing that opens or streams (「公開はいつから」, 「配信されている」)
+# or a paper published is not an article's block.
+PUBLISHED_ASKED = re.compile(r"(?:公開|掲載|配信)日|(?:記事|報道|ニュース|投稿|ブロック|引用|ソース|まとめ|項目).*(?:公開|掲載|配信)|"
+                             r"(?:article|story|report|post|item|block|quote|entry)\b.*\b(?:published|posted|out)\b", re.I)
 DATE_LINE = re.compile(r"^(?:公開日|掲載日|配信日|更新日|Published|Posted|Updated|Date)\s*[:：]", re.I)
 CITATION_LINE = re.compile(r"出典|画像元|Source:|Read more", re.I)
 # "How much did it cost", 「費用はいくら」 want an amount of money; "how many", 「何人」 a number. Asked

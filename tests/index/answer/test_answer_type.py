@@ -95,3 +95,14 @@ def test_how_big_or_how_long_asks_for_a_number_that_is_not_a_date():
     assert wanted("いくつもの店を回って働くことをどう感じていますか") == []
     assert wanted("利用者がどれくらい増えた理由は?") == [REASON]
 
+
+def test_the_publication_of_a_quoted_block_is_asked_in_many_words():
+    """「まとめの引用ブロックは、いつ公開」, 「✅ブロック、公開日は」 and "the quoted item … published" ask for a block's date line; 「公開はいつから」 (an opening) does not."""
+    from index.answer.answer_type import PUBLISHED_ASKED
+
+    assert all(PUBLISHED_ASKED.search(q) for q in (
+        "料金を紹介したまとめの引用ブロックは、いつ公開されたもの？", "隕石のことを伝えた✅ブロック、公開日はいつ?",
+        "窓口が開くって話のソース、公開日いつ?", "When was the quoted item on the association's vote published?",
+        "委託先の名前を伝えてた記事、公開はいつ?"))
+    assert not any(PUBLISHED_ASKED.search(q) for q in (
+        "「白い船渠」の公開はいつからいつまで?", "正式版はいつから配信されている？", "When was the clear wood paper published?"))
