@@ -49,12 +49,25 @@ _QUANTITY_ASKED = re.compile(r"どれ(?:くらい|ぐらい|ほど|だけ)|ど�
 _QUANTITY = re.compile(r"(?<![\d,./:])(?!(?:1[89]|20)\d\d\s*(?:年(?!間)|/)|\d{1,2}\s*月(?!間)|\d{1,2}\s*日(?!間))\d|"
                        r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|"
                        r"half)\b", re.I)
+# "誰", "who is…" ask for a person: a sentence naming one by a title or honorific (「森下千景教諭(41)」,
+# 「真砂香織さん」, "Hall director Tamotsu Higure", "said Goro Natsume"), which a lead naming the
+# place or the event seldom does. "The students who…" is a relative clause, not the question.
+_WHO_ASKED = re.compile(r"誰|だれ|どなた|(?:^|[,;:?、]\s*|\band\s+)(?:who|whose)\b(?!\s+reported)", re.I)
+_PERSON = re.compile(r"[一-龥々ァ-ヴー]{1,10}(?:さん|氏|教諭|教授|准教授|講師|医師|院長|市長|町長|村長|知事|社長|会長|理事長|代表|"
+                     r"部長|課長|所長|館長|園長|校長|監督|選手|議員|裁判長|機長|技師|研究員|組合長)(?![一-龥])|"
+                     r"[一-龥]{2,6}[(（]\d{1,3}[)）]|"
+                     r"\b(?:Mr|Ms|Mrs|Dr|Prof|Councillor|Mayor|Judge|Captain|Sir|Dame)\.?\s+[A-Z][a-z]+|"
+                     r"\b[A-Z][a-z]+ [A-Z][a-z]+, (?:\d{1,3}|a|an|the|who)\b|\bsaid [A-Z][a-z]+ [A-Z][a-z]+|"
+                     r"\b[A-Z][a-z]+ [A-Z][a-z]+ said\b|"
+                     r"\b(?:director|president|chief executive|head|chair(?:man|woman)?|pilot|captain|organist|manager|"
+                     r"founder|owner|teacher|doctor|nurse|professor|minister|governor|mayor|judge|curator|coach|engineer|"
+                     r"researcher|spokes(?:man|woman|person)) [A-Z][a-z]+ [A-Z][a-z]+")
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
 # A 「何人」 question's sentence with 「11人」 gives both the number and the count cue (types_asked), each
 # worth a bonus: measured so, on the fit sets and the unseen ones (README, session 16).
 _ANSWER_TYPES = ((WHEN, DATE), (WHY, REASON), (WHICH_SOURCE, CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
-                 (_COUNT_ASKED, _NUMBER), (_QUANTITY_ASKED, _QUANTITY))
+                 (_COUNT_ASKED, _NUMBER), (_QUANTITY_ASKED, _QUANTITY), (_WHO_ASKED, _PERSON))
 # "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a
 # sentence giving a number with that counter ("11人", "約3万冊", "2位", "1,000円").
 _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|年ぶり|倍|メートル|キロ|トン|円|割|%|パーセント|"

@@ -106,3 +106,19 @@ def test_the_publication_of_a_quoted_block_is_asked_in_many_words():
         "委託先の名前を伝えてた記事、公開はいつ?"))
     assert not any(PUBLISHED_ASKED.search(q) for q in (
         "「白い船渠」の公開はいつからいつまで?", "正式版はいつから配信されている？", "When was the clear wood paper published?"))
+
+
+def test_a_who_question_is_answered_by_a_sentence_naming_a_person():
+    """「誰」 and an asking "who" want a person named by title or honorific (森下千景教諭(41), "director Tamotsu Higure"); a relative "who" asks nothing."""
+    from index.answer.answer_type import gives, types_asked
+
+    def wanted(text, lang="ja"):
+        return types_asked(Query(text, lang, np.zeros(4, np.float32), []))
+
+    fish = wanted("カガミトミヨを最初に網で捕まえた生徒って誰？")
+    assert gives(fish, "顧問の森下千景教諭(41)が写真を県水産試験場に送った", None)
+    assert not gives(fish, "町立中学校科学部の2年生5人が池で水生昆虫を調べていた", None)
+    hall = wanted("Who is the director of the civic hall?", "en")
+    assert gives(hall, "Hall director Tamotsu Higure said the organ was ready.", None)
+    assert not gives(hall, "SHINONARI, Kozueno Prefecture — For most of the last decade, the organ was silent.", None)
+    assert wanted("Where do the students who estimate crowd numbers come from?", "en") == []
