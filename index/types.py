@@ -117,6 +117,8 @@ class Passage:
     lang: str
     outlet: str | None = None
     library: str = "default"  # the named library whose index holds it
+    # The article's first passage: its first sentence is the lead, which names the article's subject.
+    first: bool = False
 
     @property
     def link(self) -> str | None:

@@ -94,6 +94,13 @@ NO_COUNT = {
 }
 # For a sentence that names what the question asks for (question.asked_terms).
 ASKED_BONUS = 0.04
+# An article's lead (the first sentence of its first passage) names the article's subject, so e5
+# finds it close to every question about the article, and it took the answer from the sentence that
+# says what was asked ("How big is the site…" led with "Verdant Semiconductor, the Oregon-based
+# maker…"). It scores this much less as a candidate; it still answers what only it says. Chosen on
+# the fit sets (news and dev answers with evidence 403 -> 413 at 0.05, and fewer from 0.07 up;
+# JSQuAD fit 349 -> 348), see README, session 33.
+LEAD_DISCOUNT = 0.05
 # A best sentence whose words are nearly all the question's own restates it ("お金が「心」を数値化
 # する尺度として用いられることがある" for "…用いられることがあるが、例えばどんな場合か"): what the
 # question lacks is most often in the sentence after it, which joins the answer. Below this share
@@ -203,10 +210,12 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     asked = set(asked_terms(q.text))
     out = []
     for hit in hits:
+        lead = hit.passage.first
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
             scored = _score_sentence(q, shares, asked, wanted, hit, s, sim)
             if scored is not None:
-                out.append(scored)
+                out.append(replace(scored, score=scored.score - LEAD_DISCOUNT) if lead else scored)
+                lead = False
     return sorted(_with_second_opinion(out, ranking.second), key=lambda x: -x.score)
 
 

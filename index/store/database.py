@@ -200,7 +200,17 @@ class Store(SnapshotFields):
             return {}
         marks = ",".join("?" * len(ids))
         rows = self._all(f"SELECT {PASSAGE_COLS} FROM passages WHERE id IN ({marks})", ids)
-        return {r[0]: Passage(*r, library=self.library) for r in rows}
+        firsts = self._first_starts({r[1] for r in rows})
+        return {r[0]: Passage(*r, library=self.library, first=firsts.get(r[1]) == r[3]) for r in rows}
+
+    def _first_starts(self, paths: set[str]) -> dict[str, int]:
+        """Where each article's first passage starts, in this generation."""
+        named = {f"p{i}": path for i, path in enumerate(paths)}
+        if not named:
+            return {}
+        marks = ",".join(f":{k}" for k in named)
+        return dict(self._all(f"SELECT doc_path, MIN(start) FROM passages WHERE doc_path IN ({marks}) AND {VISIBLE} "
+                              "GROUP BY doc_path", {"g": self.generation, **named}))
 
     def sentences(self, passage_ids: list[int]) -> list[Sentence]:
         if not passage_ids:

@@ -147,7 +147,20 @@ class MilvusStore(SnapshotFields):
                              PASSAGE_FIELDS + ["dense"])
         # The ranker asks for the same passages' vectors next: one round trip instead of two.
         self._recent.vectors = {r["pid"]: np.asarray(r["dense"], dtype=np.float32) for r in rows}
-        return {r["pid"]: _passage(r, self.library) for r in rows}
+        firsts = self._first_starts({r["doc_path"] for r in rows})
+        return {r["pid"]: _passage(r, self.library, firsts.get(r["doc_path"]) == r["start"]) for r in rows}
+
+    def _first_starts(self, paths: set[str]) -> dict[str, int]:
+        """Where each article's first passage starts, in this generation."""
+        if not paths:
+            return {}
+        rows = self.db.query(self._collections()[0],
+                             f"{self._where()} and doc_path in [{', '.join(literal(p) for p in sorted(paths))}]",
+                             ["doc_path", "start"])
+        firsts: dict[str, int] = {}
+        for r in rows:
+            firsts[r["doc_path"]] = min(r["start"], firsts.get(r["doc_path"], r["start"]))
+        return firsts
 
     def vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         if not ids or not self.generation:
@@ -214,10 +227,10 @@ class MilvusStore(SnapshotFields):
             lease.release()
 
 
-def _passage(row: dict, library: str) -> Passage:
+def _passage(row: dict, library: str, first: bool = False) -> Passage:
     values = {k: (row[k] or None) if k in _OPTIONAL else row[k] for k in PASSAGE_FIELDS}
     values["id"] = values.pop("pid")
-    return Passage(**values, library=library)
+    return Passage(**values, library=library, first=first)
 
 
 __all__ = ["ALIVE", "LANGS", "MilvusStore"]

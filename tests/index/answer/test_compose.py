@@ -503,3 +503,14 @@ def test_why_questions_about_the_sample_articles_are_answered_with_their_reasons
     assert eng.ask("なぜアラスカが選ばれた?").sentences[0].text.startswith("ロシアに近く")
     for asked in ("コメの値段が上がった理由は？", "Why did rice prices rise?"):
         assert "猛暑" in eng.ask(asked).text, asked
+
+
+def test_an_articles_lead_yields_to_an_equally_close_sentence_that_says_what_was_asked():
+    """The lead names the article's subject, so it is discounted: a later sentence as close to the question leads the answer, and the lead still answers when nothing else is as close."""
+    q = Query("How big is the site for the new factory?", "en", np.zeros(4, np.float32), [])
+    lead = _scored("Verdant Semiconductor will build a power-chip plant in Shiomi.", 0.1)
+    lead = replace(lead, hit=replace(lead.hit, passage=replace(lead.hit.passage, first=True)))
+    size = _scored("The site covers about 48 hectares.", 0.1, pid=2)
+    assert _ranked_pair(q, lead, size) == [size.text, lead.text]
+    far = _scored("The site covers about 48 hectares.", 0.1 - 0.2, pid=2)
+    assert _ranked_pair(q, lead, far)[0] == lead.text

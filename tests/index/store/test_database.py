@@ -242,3 +242,24 @@ def test_the_backfill_reports_its_progress(tmp_path, corpus, embedder):
     backfill = [s for s in seen if s[0] == BACKFILL]
     assert backfill[0] == (BACKFILL, 0, n) and backfill[-1] == (BACKFILL, n, n)
     eng.close()
+
+
+def _article_passages(eng, question):
+    hits = eng.searcher.candidates(eng.searcher.query(question)).hits
+    return sorted((h.passage for h in hits), key=lambda p: p.start)
+
+
+def test_the_first_passage_of_an_article_is_marked_in_the_current_generation(tmp_path, embedder):
+    """Passage.first marks an article's opening passage (its lead) only, and follows a changed article to its new text."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    body = "".join(f"港町の第{i}回の祭りでは、{i}番目の山車が通りを進み、見物客が沿道を埋めた。" for i in range(1, 31))
+    path = _write(folder, "a.txt", "港町の祭り", body)
+    eng = _engine(tmp_path, embedder)
+    eng.ingest([folder])
+    passages = _article_passages(eng, "港町の祭りの山車")
+    assert len(passages) >= 3 and [p.first for p in passages] == [True] + [False] * (len(passages) - 1)
+    _write(folder, path.name, "港町の祭り、今年も盛大に開かれる", "前書きの一文がここに入った。" + body)
+    eng.ingest([folder])
+    again = _article_passages(eng, "港町の祭りの山車")
+    assert again[0].start != passages[0].start and [p.first for p in again] == [True] + [False] * (len(again) - 1)

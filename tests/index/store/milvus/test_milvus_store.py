@@ -196,3 +196,23 @@ def test_a_second_writer_waits_or_is_refused(milvus_settings, library, cached):
     assert store.db.get(f"{library}/lock") is None
     _open(milvus_settings, library, cached).ingest([FIXTURES / "bot_corpus" / "kawane_railway_ja.txt"])
     assert json.loads(store.db.get(state_key(library)))["documents"] == 1
+
+
+def test_the_first_passage_of_an_article_is_marked_in_the_current_generation(tmp_path, milvus_settings, library, cached):
+    """As in the embedded store, Passage.first marks only an article's opening passage, and follows a changed article."""
+    body = "".join(f"港町の第{i}回の祭りでは、{i}番目の山車が通りを進み、見物客が沿道を埋めた。" for i in range(1, 31))
+    path = tmp_path / "festival.txt"
+    path.write_text(f"港町の祭り\n\n{body}\n", encoding="utf-8")
+    engine = _open(milvus_settings, library, cached)
+    engine.ingest([path])
+
+    def passages():
+        hits = engine.searcher.candidates(engine.searcher.query("港町の祭りの山車")).hits
+        return sorted((h.passage for h in hits), key=lambda p: p.start)
+
+    before = passages()
+    assert len(before) >= 3 and [p.first for p in before] == [True] + [False] * (len(before) - 1)
+    path.write_text(f"港町の祭り、今年も盛大に開かれる\n\n前書きの一文がここに入った。{body}\n", encoding="utf-8")
+    engine.ingest([path])
+    after = passages()
+    assert after[0].start != before[0].start and [p.first for p in after] == [True] + [False] * (len(after) - 1)
