@@ -56,7 +56,8 @@ NOT_MENTIONED = {
 }
 _URL_TAIL = re.compile(r"[:：]?\s*https?://\S+$")
 _BULLET = re.compile(r"^[✅💡・•\-*>\s]+")
-_WRITERS_REPLY = re.compile(r"^\s*[AＡ]\s*[.．:：]")
+# A matome writer's reply to its own 「…は?」 sub-heading, written "A. …" or "→ …"
+_WRITERS_REPLY = re.compile(r"^\s*(?:[AＡ]\s*[.．:：]|→)")
 # Page furniture, never an answer: a matome's "さらに読む ⇒OUTLET出典/画像元" citation line (its
 # outlet and link are the citation's own fields; it answers only "which outlet") and
 # "次のページを読む" teasers, as a line (a whole teaser section never reaches the answer: ranking drops it).

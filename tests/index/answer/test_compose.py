@@ -303,11 +303,12 @@ def test_the_writers_surprise_feelings_and_guesses_are_never_quoted_but_hearsay_
 
 
 def test_a_matome_reply_to_its_sub_headings_question_is_never_quoted():
-    """A Japanese "A. …" line under a sub-heading's "Q. …" is the writer's summary, as a 💡 bullet is; "A. Smith said…" is news."""
+    """A Japanese "A. …" or "→ …" line under a sub-heading's question is the writer's summary, as a 💡 bullet is; "A. Smith said…" is news."""
     from index.answer.compose import quotable
 
     assert not quotable("A. 2026年度に大幅な拡大が予定されています。", _passage("x"))
     assert not quotable("Ａ．町の観測点で記録的な暴風が吹きました。", _passage("x"))
+    assert not quotable("→ 傷んだパイプを作り直し、送風機を静かなものに替えました。", _passage("x"))
     assert quotable("A. Smith, the harbour master, said the ferry would sail at noon.", _passage("x", lang="en"))
 
 
