@@ -72,6 +72,9 @@ class MilvusStore(SnapshotFields):
         self.snapshot = Snapshot()
         self._lock = threading.RLock()
         self._recent = threading.local()
+        # Each article's first passage start in one generation (`_first_starts`): asked once per
+        # article, not on every question.
+        self._firsts: tuple[int, dict[str, int]] = (0, {})
 
     @classmethod
     def open(cls, db: MilvusDB, library: str, *, create: bool = True) -> "MilvusStore":
@@ -151,16 +154,25 @@ class MilvusStore(SnapshotFields):
         return {r["pid"]: _passage(r, self.library, firsts.get(r["doc_path"]) == r["start"]) for r in rows}
 
     def _first_starts(self, paths: set[str]) -> dict[str, int]:
-        """Where each article's first passage starts, in this generation."""
-        if not paths:
-            return {}
-        rows = self.db.query(self._collections()[0],
-                             f"{self._where()} and doc_path in [{', '.join(literal(p) for p in sorted(paths))}]",
-                             ["doc_path", "start"])
-        firsts: dict[str, int] = {}
-        for r in rows:
-            firsts[r["doc_path"]] = min(r["start"], firsts.get(r["doc_path"], r["start"]))
-        return firsts
+        """Where each article's first passage starts, in this generation; each article is asked of
+        the server once a generation."""
+        generation = self.generation
+        known, firsts = self._firsts
+        if known != generation:
+            # A reader still on the old generation fills the old dict, never this one.
+            firsts = {}
+            self._firsts = (generation, firsts)
+        missing = sorted(p for p in paths if p not in firsts)
+        if missing:
+            rows = self.db.query(self._collections()[0],
+                                 f"{visible(self.library, generation)} and "
+                                 f"doc_path in [{', '.join(literal(p) for p in missing)}]",
+                                 ["doc_path", "start"])
+            found: dict[str, int] = {}
+            for r in rows:
+                found[r["doc_path"]] = min(r["start"], found.get(r["doc_path"], r["start"]))
+            firsts.update(found)
+        return {p: firsts[p] for p in paths if p in firsts}
 
     def vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         if not ids or not self.generation:
