@@ -39,7 +39,7 @@ def test_a_quotation_left_open_goes_on_in_the_next_sentence_and_plain_prose_does
     """A sentence that opens a quotation without closing it brings the next; a sentence naming no speaker does not."""
     text = '"People ride the ferry for the view. Nobody sails two hours for a bus." The pier opened in 1931. It was rebuilt.'
     s = _scored(text, [(0, 36), (37, 71), (72, 96), (97, len(text))])
-    assert open_quote(s[0].text) and not open_quote(s[1].text + s[0].text)
+    assert open_quote(s[0].text) and not open_quote(PIER)
     assert [c.text for c in with_quoted_words([s[0]], s, 3)] == [s[0].text, s[1].text]
     assert with_quoted_words([s[2]], s, 3) == [s[2]]
     assert open_quote("「雪は毎年違う。") and not open_quote("「雪は毎年違う」と話した。")
