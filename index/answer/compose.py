@@ -12,7 +12,7 @@ from index.answer.answer_type import (CITATION_LINE, DATE_LINE, PUBLISHED_ASKED,
                                       value_asked)
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
-from index.answer.coverage import COVER_PASSAGES, meant, said_across, unknown, unspelled
+from index.answer.coverage import COVER_PASSAGES, meant, said_across, unheard_names, unknown, unspelled
 from index.answer.joiner import join
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
@@ -156,7 +156,9 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if value is not None and (q.lang == "en" or not other_language) \
             and not any(value[c.hit.passage.lang].search(c.text) for c in scored[:COUNT_SENTENCES]):
         return abstain(q, listed, NO_COUNT[q.lang])
-    unknown_names = unknown(question.names, ranking)
+    # Read across languages too: a decline for a name the answer's article writes in its own script
+    # ("Karikita Bay" for 雁来湾) told the user the library knows nothing of it.
+    unknown_names = unheard_names(question.names, q.text, q.lang, ranking, hits[:COVER_PASSAGES], terms)
     # Without a passage model every candidate is as likely: the abstention model was fitted with one.
     likeliest = max((h.likely for h in ranking.sources if h.likely is not None), default=0.5)
     grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language, likeliest)

@@ -36,6 +36,14 @@ def unknown(words: list[str], ranking: Ranking) -> list[str]:
     return [t for t in words if t not in known and not any(v in known for v in _verbs(t))]
 
 
+def unheard_names(names: list[str], question: str, lang: str, ranking: Ranking, hits: list[Hit],
+                  terms: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """The question's names no passage of the library uses, less those a best passage of the other
+    language says through the glossary or its readings: "Karikita Bay" is asked of an article that
+    writes 雁来湾, "Segawa" of one that writes 瀬川, and neither is a name the library lacks."""
+    return [n for n in unknown(names, ranking) if not said_across([n], question, lang, hits, terms)]
+
+
 def _verbs(noun: str) -> tuple[str, ...]:
     """The verbs a noun written with kanji may be the stem of (関わり -> 関わる)."""
     if len(noun) < 2 or not _KANJI.search(noun):

@@ -1,7 +1,7 @@
 """Whether the best passages say the nouns of a question."""
 from dataclasses import replace
 
-from index.answer.coverage import said_across, unknown, unspelled
+from index.answer.coverage import said_across, unheard_names, unknown, unspelled
 from index.text.terms import terms
 from index.types import Hit, Passage
 
@@ -63,3 +63,15 @@ def test_a_noun_made_from_a_verb_the_library_uses_is_known():
 
     ranking = SimpleNamespace(known_terms={"関わる", "取り組む", "考える", "夏"})
     assert unknown(["関わり", "取り組み", "考え", "動き", "米国", "夏"], ranking) == ["動き", "米国"]
+
+
+def test_a_name_the_other_languages_best_passage_writes_is_not_unheard():
+    """"Bay" of "Karikita Bay" is said by a Japanese passage writing 湾; a name no passage says stays unheard."""
+    from types import SimpleNamespace
+
+    ranking = SimpleNamespace(known_terms={"karikita"})
+    bay = _hit("雁来湾のアマモ場は、2010年の調査で約3ヘクタールまで減っていた。")
+    question = "How much eelgrass was left in Karikita Bay when Zorblax surveyed it?"
+    assert unheard_names(["karikita", "bay", "zorblax"], question, "en", ranking, [bay], _terms) == ["zorblax"]
+    assert unheard_names(["bay"], question, "en", ranking, [replace(bay, passage=replace(bay.passage, lang="en"))],
+                         _terms) == ["bay"]
