@@ -153,3 +153,9 @@ def gives(wanted: list[re.Pattern], text: str, section: str | None) -> int:
     """How many of the wanted types a sentence gives, read with its section's heading: under
     「価格が上がった理由」 every sentence gives a reason."""
     return sum(1 for cue in wanted if cue.search(text) or (cue is REASON and cue.search(section or "")))
+
+
+def headed_reason(wanted: list[re.Pattern], section: str | None) -> bool:
+    """Whether a reason is asked and the sentence's section heading says it holds one: 「価格が上がった
+    理由」, 「導入の背景は運転手不足」, "Why it matters". The writer's own label for the section."""
+    return REASON in wanted and bool(section) and bool(REASON.search(section) or WHY.search(section))

@@ -59,6 +59,20 @@ def test_a_why_question_asks_for_a_reason_only_and_a_reason_can_be_stated_many_w
     assert not REASON.search("価格は2倍になりました。")
 
 
+def test_a_heading_that_names_the_reason_labels_its_section_for_why_questions_only():
+    """「価格が上がった理由」 and "Why it matters" head a why-question's answer; a plain heading, or another question type, gets nothing."""
+    from index.answer.answer_type import headed_reason, types_asked
+
+    def wanted(text, lang="ja"):
+        return types_asked(Query(text, lang, np.zeros(4, np.float32), []))
+
+    why = wanted("コメの値段はなぜ上がった?")
+    assert headed_reason(why, "価格が上がった理由") and headed_reason(why, "導入の背景は運転手不足")
+    assert headed_reason(wanted("Why does the plan matter?", "en"), "Why it matters")
+    assert not headed_reason(why, "備蓄米の放出") and not headed_reason(why, None)
+    assert not headed_reason(wanted("コメの値段はいくら?"), "価格が上がった理由")
+
+
 def test_month_and_country_counters_take_every_spelling():
     """何か月 is answered by 約２ヶ月 or 3カ月, 何カ国 by 12か国: the counter is spelled several ways."""
     def cue(text):
