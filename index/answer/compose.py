@@ -244,7 +244,7 @@ def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted:
                     s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
-    if not quotable(raw, p, source_asked=CITATION_LINE in wanted):
+    if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=bool(PUBLISHED_ASKED.search(q.text))):
         return None
     text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary, by weight.
@@ -265,12 +265,14 @@ def _clean(sentence: str) -> str:
     return _URL_TAIL.sub("", text) or text
 
 
-def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
+def quotable(sentence: str, p: Passage, source_asked: bool = False, published_asked: bool = False) -> bool:
     """Whether a sentence of `p` may be quoted as an answer: not a question (a matome's
     "…はなぜ？" sub-heading), not the title or a heading, not a teaser line (a teaser section never
     gets here: ranking drops it), not the writer's own
     impression, 💡 summary or "A." reply to a sub-heading's question; a citation line only when the
-    question asks which outlet reported something."""
+    question asks which outlet reported something, a date line (「公開日:…」) only when it asks when
+    something was published: the line dates the page, not the event ("When did the Expo close?" was
+    answered with the Alaska matome's 「公開日:2025/08/16」 as its second sentence)."""
     # A matome's 💡 bullet, like its "Q. …" sub-heading's "A. …" reply, is the writer's summary of a
     # quoted block that states the fact with its source; quoted first, it pushed that block's
     # sentence out as its near-duplicate.
@@ -281,6 +283,8 @@ def quotable(sentence: str, p: Passage, source_asked: bool = False) -> bool:
         return False
     if _FURNITURE.search(text):
         return source_asked and bool(_SOURCE_LINE.search(text))
+    if DATE_LINE.search(text):
+        return published_asked
     # The title line (or its first clause) heads the passage; a title that a loader took from
     # the body's first sentence is that sentence, and stays quotable.
     if (text in (p.title or "") and f"{p.title}\n" in p.text) or text == p.section:

@@ -339,6 +339,17 @@ def test_a_citation_line_answers_only_which_outlet_reported_it():
     assert not quotable("次のページを読む ⇒会談の舞台", _passage("x"), source_asked=True)
 
 
+
+def test_a_date_line_answers_only_when_publication_is_asked():
+    """公開日:2025/08/16 is quotable for "when was it published" and for no other question: it dates the page, not the event."""
+    from index.answer.compose import quotable
+
+    for line in ("公開日:2025/08/16", "Published: 16 August 2025"):
+        assert quotable(line, _passage(line), published_asked=True)
+        assert not quotable(line, _passage(line))
+    assert quotable("会談は2025年8月15日に行われた。", _passage("x"))
+
+
 MATOME = """深海魚の新種まとめ
 新種の魚が見つかった話題をまとめました。
 新種はどこで見つかったの?
