@@ -68,7 +68,7 @@ class Catalog:
         if len(engines) == 1:
             return engines[0].cite(claim, k)
         q, ranking = self._rank(engines, claim, k)
-        return supporting(q, ranking, k, self.embedder.embed_queries)
+        return supporting(q, ranking, k)
 
     def _rank(self, engines: list[Engine], text: str, k: int):
         text = clean_question(text, self.settings.max_question_chars)

@@ -118,7 +118,7 @@ class Engine:
         claim = self._clean(claim)
         self.store.refresh()
         q = self.searcher.query(claim)
-        return supporting(q, self.searcher.rank(q, k=max(k, 8)), k, self.embedder.embed_queries)
+        return supporting(q, self.searcher.rank(q, k=max(k, 8)), k)
 
     def sources(self) -> list[SourceInfo]:
         self.store.refresh()

@@ -66,3 +66,14 @@ def test_cite_gives_a_verdict_and_marks_the_sentence(tmp_path, embedder):
     assert france and all(c.role == "related" for c in france)
     tokyo = eng.cite("アラスカは東京から買い取られた")
     assert tokyo and all(c.role == "related" for c in tokyo)
+
+
+def test_a_passage_in_the_other_language_supports_only_what_it_says_in_words(tmp_path, embedder):
+    """An English claim is supported by a Japanese sentence that says its names (by reading) and nouns
+    (through the glossary), not by one that only shares its year: 「米国は1867年…アラスカを…買い取った」
+    does not state that rice prices doubled in 1867."""
+    eng = _engine(tmp_path, embedder)
+    bought = eng.cite("Alaska was bought from Russia in 1867")
+    assert bought[0].role == "supports" and "ロシア帝国" in bought[0].quote
+    rice = eng.cite("Rice prices doubled in 1867")
+    assert rice and all(c.role == "related" for c in rice)
