@@ -18,7 +18,7 @@ from index.answer.compose import score_sentences
 from index.answer.question import nouns
 from index.text.glossary import said
 from index.text.romaji import named_in
-from index.text.terms import fold, terms
+from index.text.terms import fold, terms, tokenizer
 from index.types import Citation, Hit, Query, Ranking, Scored
 
 # A passage bears on a claim when one of its sentences is at least this close to it
@@ -132,13 +132,29 @@ def _decimal(digits: str) -> Decimal:
 
 
 def _opposite(claim: str, sentence: str) -> bool:
-    """Whether the sentence names the other side of an outcome the claim names, and not the claim's side."""
+    """Whether the sentence names the other side of an outcome the claim names, and not the claim's
+    side, or denies what the claim asserts (or the reverse): "care robots … were no longer toys"
+    does not support "care robots are still basically toys"."""
     claim, sentence = fold(claim), fold(sentence)
+    if _negated(claim) != _negated(sentence):
+        return True
     for a, b in _POLES:
         for mine, other in ((a, b), (b, a)):
             if re.search(mine, claim) and not re.search(mine, sentence) and re.search(other, sentence):
                 return True
     return False
+
+
+_EN_NEGATION = re.compile(r"\b(?:not|no longer|never|none|neither|nor)\b|n't\b", re.I)
+
+
+def _negated(text: str) -> bool:
+    """Whether a text denies what it says: "no longer toys", 「届かない」「認めず」. A bare "no" is left
+    out: romanised Japanese ("Nagi no Asa") and "Typhoon No. 14" are full of it."""
+    if re.search(r"[ぁ-んァ-ヴ一-龥]", text):
+        return any(m.part_of_speech()[0] == "助動詞" and m.dictionary_form() in ("ない", "ぬ", "ず")
+                   for m in tokenizer().tokenize(text))
+    return bool(_EN_NEGATION.search(text))
 
 
 def _sides(text: str) -> dict[str, bool]:

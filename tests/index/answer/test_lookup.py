@@ -10,6 +10,15 @@ def test_opposite_outcomes_are_told_apart_in_both_languages():
     assert not _opposite("The museum reopened", "The museum reopened on Friday.")
 
 
+def test_a_sentence_that_denies_what_the_claim_asserts_is_its_opposite():
+    """"no longer toys" against "still toys", 届かない against 届く; a romanised "no" (Nagi no Asa) or "No. 14" denies nothing."""
+    assert _opposite("Care robots are still basically toys", "Care robots built by students were no longer toys.")
+    assert _opposite("屋根を閉めると天然芝に日光が届く", "屋根を閉めると天然芝に日光が届かない。")
+    assert not _opposite("The city bought Nagi no Asa in 1989", "In 1989 the city bought Nagi no Asa.")
+    assert not _opposite("Typhoon No. 14 hit Shiomi", "Typhoon No. 14 hit the harbour.")
+    assert not _opposite("参加者は少ない人数だった", "少ない人数で運営された。")
+
+
 def test_who_won_and_who_lost_are_read_from_subject_and_object():
     """"A lost to B" makes B the winner; "B … dropping the last two games" makes B a loser: the two conflict."""
     claim = _sides("The Dodgers lost Game 7 to the Blue Jays")
