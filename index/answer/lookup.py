@@ -85,12 +85,19 @@ def _supports(claim: Query, hit: Hit, sentence: Scored) -> bool:
     if p.lang == claim.lang and _sides_conflict(_sides(claim.text), _sides(sentence.text)):
         return False
     claimed = nouns(claim.text)
-    names = claimed.names
+    # "Newcomer Risa Takaoka…": an English claim's first word is capitalised whatever it is.
+    names = [t for t in claimed.names if not t.isascii() or claim.lang != "en" or _capitalised_within(t, claim.text)]
     others = [t for t in claimed.focus if t not in names]
     # A name must be there ("東京" is not "アンカレジ", however alike their vectors); of the other
     # nouns, most.
     return set(names) <= _said(names, claim.lang, p.lang, context) and (
         not others or len(_said(others, claim.lang, p.lang, context)) >= NOUN_SHARE * len(others))
+
+
+def _capitalised_within(term: str, text: str) -> bool:
+    """Whether a term is capitalised somewhere but at the start of the text."""
+    return any(m.start() > 0 for m in re.finditer(rf"\b{re.escape(term[:1].upper())}", text)
+               if term in terms(text[m.start():].split(maxsplit=1)[0]))
 
 
 def _said(words: list[str], lang: str, plang: str, context: str) -> set[str]:

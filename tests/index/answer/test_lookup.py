@@ -1,5 +1,5 @@
 """Citation lookup: which passages support a claim, which are only related, and the sentence that bears on it."""
-from index.answer.lookup import _numbers, _opposite, _sides, _sides_conflict
+from index.answer.lookup import _capitalised_within, _numbers, _opposite, _sides, _sides_conflict
 
 
 def test_opposite_outcomes_are_told_apart_in_both_languages():
@@ -17,6 +17,13 @@ def test_a_sentence_that_denies_what_the_claim_asserts_is_its_opposite():
     assert not _opposite("The city bought Nagi no Asa in 1989", "In 1989 the city bought Nagi no Asa.")
     assert not _opposite("Typhoon No. 14 hit Shiomi", "Typhoon No. 14 hit the harbour.")
     assert not _opposite("参加者は少ない人数だった", "少ない人数で運営された。")
+
+
+def test_an_english_claims_first_word_is_a_name_only_if_capitalised_elsewhere():
+    """"Newcomer Risa Takaoka…": Takaoka is a name, Newcomer is not; "Mars … Mars" is."""
+    claim = "Newcomer Risa Takaoka, a former city councillor, won"
+    assert _capitalised_within("takaoka", claim) and not _capitalised_within("newcomer", claim)
+    assert _capitalised_within("mar", "Mars rover landed on Mars")
 
 
 def test_who_won_and_who_lost_are_read_from_subject_and_object():
