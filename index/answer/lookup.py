@@ -84,14 +84,27 @@ def _supports(claim: Query, hit: Hit, sentence: Scored) -> bool:
         return False
     if p.lang == claim.lang and _sides_conflict(_sides(claim.text), _sides(sentence.text)):
         return False
-    claimed = nouns(claim.text)
-    # "Newcomer Risa Takaoka…": an English claim's first word is capitalised whatever it is.
-    names = [t for t in claimed.names if not t.isascii() or claim.lang != "en" or _capitalised_within(t, claim.text)]
-    others = [t for t in claimed.focus if t not in names]
+    names, others = _particulars(claim)
     # A name must be there ("東京" is not "アンカレジ", however alike their vectors); of the other
     # nouns, most.
     return set(names) <= _said(names, claim.lang, p.lang, context) and (
         not others or len(_said(others, claim.lang, p.lang, context)) >= NOUN_SHARE * len(others))
+
+
+def _particulars(claim: Query) -> tuple[list[str], list[str]]:
+    """The claim's names and its other nouns. "Newcomer Risa Takaoka…": an English claim's first word
+    is capitalised whatever it is. A month is no name (its date is checked as numbers), and an adverb
+    ("roughly", "fully") no particular."""
+    claimed = nouns(claim.text)
+    names = [t for t in claimed.names if t not in _CALENDAR
+             and (not t.isascii() or claim.lang != "en" or _capitalised_within(t, claim.text))]
+    others = [t for t in claimed.focus if t not in names and t not in _CALENDAR
+              and not (t.isascii() and len(t) > 4 and t.endswith("ly"))]
+    return names, others
+
+
+_CALENDAR = frozenset("""january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split())
 
 
 def _capitalised_within(term: str, text: str) -> bool:

@@ -26,6 +26,17 @@ def test_an_english_claims_first_word_is_a_name_only_if_capitalised_elsewhere():
     assert _capitalised_within("mar", "Mars rover landed on Mars")
 
 
+def test_a_claims_particulars_are_its_names_and_nouns_not_its_months_or_adverbs():
+    """"Roughly 387 mm of rain fell in Uzuki in September": Uzuki is a name, rain a noun; September and roughly are neither."""
+    import numpy as np
+
+    from index.answer.lookup import _particulars
+    from index.types import Query
+
+    names, others = _particulars(Query("Roughly 387 mm of rain fell in Uzuki in September", "en", np.zeros(4, np.float32), []))
+    assert names == ["uzuki"] and "rain" in others and "roughly" not in others and "september" not in names + others
+
+
 def test_who_won_and_who_lost_are_read_from_subject_and_object():
     """"A lost to B" makes B the winner; "B … dropping the last two games" makes B a loser: the two conflict."""
     claim = _sides("The Dodgers lost Game 7 to the Blue Jays")
