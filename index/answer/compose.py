@@ -96,6 +96,11 @@ HEADED_REASON_BONUS = 0.03
 COUNT_SENTENCES = 5
 # The nouns a question needs before "the library uses none of them" declines it.
 NOTHING_KNOWN_NOUNS = 2
+# ...and the passages read for a noun the other language says. The best three declined two unseen
+# English questions whose Japanese passages ranked fourth or fifth ("How much of the hanging
+# persimmons were lost to mould…"); eight also answered one of news_t's unanswerables on a freshly
+# built index, five none (README, session 35).
+NOTHING_SAID_PASSAGES = 5
 NO_COUNT = {
     "ja": "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。",
     "en": "The articles give no such number or amount. The closest passages are listed for reference.",
@@ -146,15 +151,12 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     unmeant = next((w for w, z in zip(missing, zs) if z < t.covered_z), None)
     if unmeant and not other_language:
         return abstain(q, listed, NOT_MENTIONED[q.lang].format(term=as_written(unmeant, q.text)))
-    # A question none of whose nouns any article uses or spells, nor a passage of the other language
-    # among those the answer is read from says, is about something else however close its best
-    # passage ("sourdough bread", "カレーの作り方"): a question about an article the library holds
-    # shares a noun with it. One noun alone can be a paraphrase. Read over the best three only, it
-    # declined two unseen English questions whose Japanese passages ranked fourth to eighth ("How
-    # much of the hanging persimmons were lost to mould…"); over eight no decline was lost on any
-    # set (README, session 35).
+    # A question none of whose nouns any article uses or spells, nor one of the best NOTHING_SAID_PASSAGES
+    # passages of the other language says, is about something else however close its best passage
+    # ("sourdough bread", "カレーの作り方"): a question about an article the library holds shares a noun
+    # with it. One noun alone can be a paraphrase.
     if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
-            and not said_across(missing, q.text, q.lang, hits[:ANSWER_PASSAGES], terms):
+            and not said_across(missing, q.text, q.lang, hits[:NOTHING_SAID_PASSAGES], terms):
         return abstain(q, listed, NOT_COVERED[q.lang])
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
