@@ -85,6 +85,9 @@ def _supports(claim: Query, hit: Hit, sentence: Scored) -> bool:
     if p.lang == claim.lang and _sides_conflict(_sides(claim.text), _sides(sentence.text)):
         return False
     names, others = _particulars(claim)
+    # A claim with no name, noun or number ("No.", "not") says nothing a sentence could state.
+    if not (names or others or _numbers(claim.text)):
+        return False
     # A name must be there ("東京" is not "アンカレジ", however alike their vectors); of the other
     # nouns, most.
     return set(names) <= _said(names, claim.lang, p.lang, context) and (

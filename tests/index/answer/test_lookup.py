@@ -110,3 +110,23 @@ def test_a_passage_in_the_other_language_supports_only_what_it_says_in_words(tmp
     assert bought[0].role == "supports" and "ロシア帝国" in bought[0].quote
     rice = eng.cite("Rice prices doubled in 1867")
     assert rice and all(c.role == "related" for c in rice)
+
+
+def test_a_claim_with_no_name_noun_or_number_is_supported_by_nothing():
+    """"not" or "No." states nothing a sentence could say, so no passage supports it; a claim with a noun can be."""
+    import numpy as np
+
+    from index.answer.lookup import _supports
+    from index.types import Hit, Passage, Query, Scored, Sentence
+
+    text = "The museum reopened on Friday."
+    passage = Passage(id=1, doc_path="/a.txt", text=text, start=0, end=len(text), title="Museum news", section=None,
+                      url=None, source=None, source_url=None, published=None, lang="en")
+    hit = Hit(passage, 0.2)
+    sentence = Scored(hit, Sentence(1, 0, len(text), np.zeros(4, np.float32)), text, 0.2)
+
+    def claim(words):
+        return Query(words, "en", np.zeros(4, np.float32), [])
+
+    assert not _supports(claim("not"), hit, sentence) and not _supports(claim("No."), hit, sentence)
+    assert _supports(claim("The museum reopened"), hit, sentence)
