@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from index.answer.citations import to_citation
 from index.answer.compose import score_sentences
@@ -77,6 +78,10 @@ def _supports(claim: Query, hit: Hit, sentence: Scored) -> bool:
     # The sentence must say it, with its article's title and section for the subject a sentence
     # leaves to a pronoun ("Instead, they beat…" under "Dodgers repeat as champions").
     context = f"{p.title}\n{p.section or ''}\n{sentence.text}"
+    names, others = _particulars(claim.text, claim.lang)
+    # A claim with no name, noun or number ("No.", "not") says nothing a sentence could state.
+    if not (names or others or _numbers(claim.text)):
+        return False
     stated = {v for pair in _numbers(context) for v in pair}
     if any(amount not in stated for _, amount in _numbers(claim.text)):
         return False
@@ -84,23 +89,21 @@ def _supports(claim: Query, hit: Hit, sentence: Scored) -> bool:
         return False
     if p.lang == claim.lang and _sides_conflict(_sides(claim.text), _sides(sentence.text)):
         return False
-    names, others = _particulars(claim)
-    # A claim with no name, noun or number ("No.", "not") says nothing a sentence could state.
-    if not (names or others or _numbers(claim.text)):
-        return False
     # A name must be there ("東京" is not "アンカレジ", however alike their vectors); of the other
     # nouns, most.
     return set(names) <= _said(names, claim.lang, p.lang, context) and (
         not others or len(_said(others, claim.lang, p.lang, context)) >= NOUN_SHARE * len(others))
 
 
-def _particulars(claim: Query) -> tuple[list[str], list[str]]:
+# A claim is read once, whatever the number of passages it is held against.
+@lru_cache(maxsize=256)
+def _particulars(claim: str, lang: str) -> tuple[list[str], list[str]]:
     """The claim's names and its other nouns. "Newcomer Risa Takaoka…": an English claim's first word
     is capitalised whatever it is. A month is no name (its date is checked as numbers), and an adverb
     ("roughly", "fully") no particular."""
-    claimed = nouns(claim.text)
+    claimed = nouns(claim)
     names = [t for t in claimed.names if t not in _CALENDAR
-             and (not t.isascii() or claim.lang != "en" or _capitalised_within(t, claim.text))]
+             and (not t.isascii() or lang != "en" or _capitalised_within(t, claim))]
     others = [t for t in claimed.focus if t not in names and t not in _CALENDAR
               and not (t.isascii() and len(t) > 4 and t.endswith("ly"))]
     return names, others
@@ -130,7 +133,8 @@ def _said(words: list[str], lang: str, plang: str, context: str) -> set[str]:
     return named | said([t for t in words if t not in named], lang, plang, terms(context))
 
 
-def _numbers(text: str) -> set[tuple[Decimal, Decimal]]:
+@lru_cache(maxsize=1024)
+def _numbers(text: str) -> frozenset[tuple[Decimal, Decimal]]:
     """Each number as written and as the amount its scale words make it (28,914 is 28914; 2500万 is
     2500 and 25000000; 21万4,000 is 21 and 214000). A claim's amount must be stated; "25 years" is
     stated by "25 million", as before scale words were read."""
@@ -146,7 +150,7 @@ def _numbers(text: str) -> set[tuple[Decimal, Decimal]]:
         else:
             out.append((_decimal(digits), amount))
         end, exponent = m.end(), (scale if kanji else 0)
-    return {(w.normalize(), a.normalize()) for w, a in out}
+    return frozenset((w.normalize(), a.normalize()) for w, a in out)
 
 
 def _decimal(digits: str) -> Decimal:
@@ -171,6 +175,7 @@ def _opposite(claim: str, sentence: str) -> bool:
 _EN_NEGATION = re.compile(r"\b(?:not|no longer|never|none|neither|nor)\b|n't\b", re.I)
 
 
+@lru_cache(maxsize=256)
 def _negated(text: str) -> bool:
     """Whether a text denies what it says: "no longer toys", 「届かない」「認めず」. A bare "no" is left
     out: romanised Japanese ("Nagi no Asa") and "Typhoon No. 14" are full of it."""
