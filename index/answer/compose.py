@@ -90,7 +90,8 @@ ANSWER_TYPE_BONUS = 0.02
 # headed_reason): the heading is the writer's label, where a ため inside a sentence is as often a
 # purpose. "Why did rice prices rise?" over the sample library led with the sentence on the stockpile
 # sale, which says "rice" and "price", before 「価格が上がった理由」's own sentence (0.117 against 0.110).
-# No fit or unseen answer moves at 0.01 or 0.03 (README, session 35): such headings are rare there.
+# Such headings are rare in the question sets: no fit answer moved (0.01 or 0.03), one unseen one
+# gained its first source (README, session 35).
 HEADED_REASON_BONUS = 0.03
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
