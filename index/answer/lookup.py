@@ -42,9 +42,10 @@ _POLES = (
     (r"\bapprov\w*|\bpass(?:ed|es)?\b|可決|承認|賛成", r"\breject\w*|\bvoted down\b|否決|却下|反対"),
 )
 # A number, with the scale word after it: 「2500万人」 and "25 million visitors" are one amount; so
-# are 「1億2000万円」 and "120 million yen", 「21万4,000回」 and "214,000 rides" (runs are summed).
-_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(億|万|千)|\s*(thousand|million|billion|trillion)\b)?", re.I)
-_SCALE = {"千": 3, "万": 4, "億": 8, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+# are 「1億2000万円」 and "120 million yen", 「21万4,000回」 and "214,000 rides" (runs are summed),
+# 「約6割」 and "about 60%"
+_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(億|万|千|割)|\s*(thousand|million|billion|trillion)\b)?", re.I)
+_SCALE = {"割": 1, "千": 3, "万": 4, "億": 8, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 
 # Who won and who lost: "The Dodgers lost to the Blue Jays" and "the Blue Jays … dropping the last
 # two games" both say who lost, on opposite sides. The winner is the subject of a win verb, the

@@ -50,7 +50,7 @@ def test_who_won_and_who_lost_are_read_from_subject_and_object():
 
 
 def test_numbers_compare_without_thousands_separators_and_with_their_scale_words():
-    """28,914 and 28914 are one number; full-width digits fold to ASCII; 2500万 is 25 million, 1億2000万 120 million, 21万4,000 214,000."""
+    """28,914 and 28914 are one number; full-width digits fold to ASCII; 2500万 is 25 million, 1億2000万 120 million, 21万4,000 214,000, 6割 60%."""
     from decimal import Decimal
 
     assert _numbers("片桐氏は２８,９１４票") == {(Decimal(28914), Decimal(28914))}
@@ -58,6 +58,7 @@ def test_numbers_compare_without_thousands_separators_and_with_their_scale_words
     amounts = {a for _, a in _numbers("来場者は2500万人、事業費は1億2000万円、購入額は720万ドル、利用は21万4,000回")}
     assert {a for _, a in _numbers("25 million visitors, 120 million yen, $7.2 million and 214,000 rides")} == amounts
     assert Decimal(25000000) not in {a for _, a in _numbers("25 years")}
+    assert {a for _, a in _numbers("about 60%")} <= {a for _, a in _numbers("生産量の約6割")}
     assert (Decimal(21), Decimal(21)) in _numbers("公開日:2026.03.21")
 
 
