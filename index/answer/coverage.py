@@ -82,12 +82,6 @@ def meant(words: list[str], ranking: Ranking, hits: list[Hit],
     return out
 
 
-def unmeant(words: list[str], ranking: Ranking, hits: list[Hit],
-            embed_queries: Callable[[list[str]], np.ndarray], covered_z: float) -> str | None:
-    """The first of `words` that no sentence of `hits` means (its z below `covered_z`)."""
-    return next((w for w, z in zip(words, meant(words, ranking, hits, embed_queries)) if z < covered_z), None)
-
-
 def said_across(words: list[str], question: str, lang: str, hits: list[Hit],
                 terms: Callable[[str], tuple[str, ...]]) -> bool:
     """Whether a passage of `hits` in the other language than `lang` says one of `words`: glossed

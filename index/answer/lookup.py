@@ -3,8 +3,10 @@
 A passage "supports" the claim when its closest sentence, read under its article's title and
 section, states the claim's particulars: every name, most of its other nouns (in words; in the
 other language, a name spelled out in the readings, another word through the glossary), every
-number (2500万 is "25 million"), and not the opposite outcome ("beat" for "lost", 減 for 増) nor a side of a win or loss on the other
-side ("A lost to B" against "B … dropping the last two games"). Otherwise it is only "related":
+number (2500万 is "25 million"); and it neither denies what the claim asserts ("no longer toys"
+against "still toys") nor states the opposite outcome ("beat" for "lost", 減 for 増) nor puts a
+side of a win or loss on the other side ("A lost to B" against "B … dropping the last two
+games"). Otherwise it is only "related":
 about the same thing, not saying it. No entailment model runs here: a "supports" verdict is
 conservative, and a passage that states the claim in other words may be marked "related".
 """
@@ -29,7 +31,8 @@ SUPPORT_ABOVE = 0.05
 # until session 35) left 60 of 80 true claims of benchmarks/claims "related": a user's claim
 # paraphrases ("shut down for good", "scientists", "bags"). Chosen on the news_a and news_b claims
 # (`python benchmarks/cite.py`: true claims found 13 -> 21 of 40, false ones supported 2 -> 4 of
-# 40; simulated, 0.67 found one more); on the news_e and news_f claims 7 -> 16 and 1 -> 4 (README).
+# 40; simulated, 0.67 found one more); on the news_e and news_f claims, at that commit, 7 -> 16 and
+# 1 -> 4 (README, session 35).
 NOUN_SHARE = 0.75
 
 # Opposite outcomes, in both languages: a claim and a sentence that each name one side of a pair

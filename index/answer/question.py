@@ -53,11 +53,6 @@ def as_written(term: str, text: str) -> str:
     return next((m.surface() for m in tokenizer().tokenize(fold(text)) if m.normalized_form() == term), term)
 
 
-def focus_terms(text: str) -> list[str]:
-    """What a question is about (see `nouns`)."""
-    return nouns(text).focus
-
-
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’-]+")
 
 

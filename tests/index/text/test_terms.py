@@ -1,5 +1,5 @@
 """Lexical terms: Japanese morphemes and English words."""
-from index.answer.question import asked_terms, focus_terms
+from index.answer.question import asked_terms, nouns
 from index.text.terms import query_terms, terms
 
 
@@ -28,14 +28,14 @@ def test_question_words_are_not_search_terms():
 
 def test_focus_terms_are_the_nouns_a_question_is_about():
     """Focus terms keep the nouns (not adverb-like nouns, verbs or question words)."""
-    assert "スーパー" in focus_terms("最初に並べたスーパーはどこか") and "最初" not in focus_terms("最初に並べたスーパーはどこか")
-    assert focus_terms("What was the attendance when the team won?") == ["attendance", "team"]
+    assert "スーパー" in nouns("最初に並べたスーパーはどこか").focus and "最初" not in nouns("最初に並べたスーパーはどこか").focus
+    assert nouns("What was the attendance when the team won?").focus == ["attendance", "team"]
 
 
 def test_value_qualifiers_and_prepositions_are_not_focus_terms():
     """'final', 'exact', 'among' say which value or how, not what about: an article need not use them."""
-    assert focus_terms("What was the final tally in the runoff?") == ["tally", "runoff"]
-    assert focus_terms("What was the turnout among party members?") == ["turnout", "party", "member"]
+    assert nouns("What was the final tally in the runoff?").focus == ["tally", "runoff"]
+    assert nouns("What was the turnout among party members?").focus == ["turnout", "party", "member"]
 
 
 def test_asked_terms_name_what_the_question_asks_for():
