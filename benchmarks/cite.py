@@ -53,6 +53,16 @@ def verdicts(claims: list[dict], k: int) -> list[dict]:
     return out
 
 
+def found(r: dict) -> bool:
+    """A true claim: a passage holding its evidence is marked "supports"."""
+    return any(h and role == "supports" for h, role in zip(r["holds"], r["roles"]))
+
+
+def right(r: dict) -> bool:
+    """A true claim found, or a false one that no passage is said to support."""
+    return found(r) if r["supported"] else "supports" not in r["roles"]
+
+
 def summary(rows: list[dict]) -> list[str]:
     def rate(xs: list[bool]) -> str:
         return f"{sum(xs) / len(xs):.3f} ({sum(xs)}/{len(xs)})" if xs else "-"
@@ -66,10 +76,10 @@ def summary(rows: list[dict]) -> list[str]:
     for name, group in groups.items():
         true = [r for r in group if r["supported"]]
         false = [r for r in group if not r["supported"]]
-        found = [any(h and role == "supports" for h, role in zip(r["holds"], r["roles"])) for r in true]
         first = [bool(r["roles"]) and r["roles"][0] == "supports" and r["holds"][0] for r in true]
-        wrong = [("supports" in r["roles"]) for r in false]
-        lines.append(f"{name:34s} {len(group):4d}  {rate(found):>14s}  {rate(first):>14s}  {rate(wrong):>18s}")
+        wrong = [not right(r) for r in false]
+        lines.append(f"{name:34s} {len(group):4d}  {rate([found(r) for r in true]):>14s}  {rate(first):>14s}  "
+                     f"{rate(wrong):>18s}")
     return lines
 
 
@@ -85,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(summary(rows)))
     if args.details:
         for r in rows:
-            ok = (any(h and role == "supports" for h, role in zip(r["holds"], r["roles"])) if r["supported"]
-                  else "supports" not in r["roles"])
-            if not ok:
+            if not right(r):
                 print(f"\n{r['id']} {'true' if r['supported'] else 'false (' + r['why_false'] + ')'}: {r['claim']}")
                 for role, quote in zip(r["roles"], r["quotes"]):
                     print(f"   {role:9s} {(quote or '')[:90]}")

@@ -224,12 +224,13 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     """Every sentence of the given hits, best first, scored with its passage's score as context."""
     shares = cover_weights(q.terms, ranking.term_weights)
     wanted = types_asked(q)
+    published = bool(PUBLISHED_ASKED.search(q.text))
     asked = set(asked_terms(q.text))
     out = []
     for hit in hits:
         lead = hit.passage.first
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, shares, asked, wanted, hit, s, sim)
+            scored = _score_sentence(q, shares, asked, wanted, published, hit, s, sim)
             if scored is not None:
                 out.append(replace(scored, score=scored.score - LEAD_DISCOUNT) if lead else scored)
                 lead = False
@@ -246,11 +247,11 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
     return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
 
 
-def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
-                    s: Sentence, sim: float) -> Scored | None:
+def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], published: bool,
+                    hit: Hit, s: Sentence, sim: float) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
-    if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=bool(PUBLISHED_ASKED.search(q.text))):
+    if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=published):
         return None
     text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary, by weight.
