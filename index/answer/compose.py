@@ -230,7 +230,7 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     for hit in hits:
         lead = hit.passage.first
         for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, shares, asked, wanted, published, hit, s, sim)
+            scored = _score_sentence(q, shares, asked, wanted, hit, s, sim, published=published)
             if scored is not None:
                 out.append(replace(scored, score=scored.score - LEAD_DISCOUNT) if lead else scored)
                 lead = False
@@ -247,8 +247,8 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
     return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
 
 
-def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], published: bool,
-                    hit: Hit, s: Sentence, sim: float) -> Scored | None:
+def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
+                    s: Sentence, sim: float, published: bool = False) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
     if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=published):
