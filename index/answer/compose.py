@@ -16,7 +16,7 @@ from index.answer.coverage import COVER_PASSAGES, meant, said_across, unheard_na
 from index.answer.joiner import join
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
-from index.answer.speech import with_quoted_words
+from index.answer.speech import WORDS_ASKED, with_quoted_words
 from index.answer.words import cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
 from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
@@ -182,7 +182,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         return abstain(q, listed, message)
     hand = choose(scored, ranking.term_weights)
     chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
-    chosen = with_quoted_words(chosen, scored, MAX_SENTENCES)
+    chosen = with_quoted_words(chosen, scored, MAX_SENTENCES, bool(WORDS_ASKED.search(q.text)))
     if WHICH_SOURCE.search(q.text):
         chosen = _with_line(chosen, scored, _SOURCE_LINE)
     elif PUBLISHED_ASKED.search(q.text) and WHEN.search(q.text):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from index.answer.speech import open_quote, with_quoted_words
+from index.answer.speech import WORDS_ASKED, open_quote, with_quoted_words
 from index.types import Hit, Passage, Scored, Sentence
 
 
@@ -43,3 +43,15 @@ def test_a_quotation_left_open_goes_on_in_the_next_sentence_and_plain_prose_does
     assert [c.text for c in with_quoted_words([s[0]], s, 3)] == [s[0].text, s[1].text]
     assert with_quoted_words([s[2]], s, 3) == [s[2]]
     assert open_quote("「雪は毎年違う。") and not open_quote("「雪は毎年違う」と話した。")
+
+
+def test_a_question_for_someones_words_brings_the_quotation_after_a_lead_that_only_introduces_them():
+    """Asked what she said, a lead naming the speaker without quoting her is followed by her quotation; asked otherwise, it is not."""
+    text = ("組合の森下委員長(54)は勤続19年のレジ担当。"
+            "妥結後の会見で「声を上げれば変えられると実感できた」と語った。交渉は続ける方針だ。")
+    second, third = text.index("妥結後"), text.index("交渉は")
+    s = _scored(text, [(0, second), (second, third), (third, len(text))])
+    assert WORDS_ASKED.search("妥結のあと、委員長はどんな手応えを語った?") and WORDS_ASKED.search("What did the chair say?")
+    assert [c.text for c in with_quoted_words([s[0]], s, 3, words_asked=True)] == [s[0].text, s[1].text]
+    assert with_quoted_words([s[0]], s, 3) == [s[0]]
+    assert not WORDS_ASKED.search("委員長は何歳?")
