@@ -182,6 +182,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         return abstain(q, listed, message)
     hand = choose(scored, ranking.term_weights)
     chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
+    chosen = _with_antecedent(chosen, scored)
     chosen = with_quoted_words(chosen, scored, MAX_SENTENCES, bool(WORDS_ASKED.search(q.text)))
     if WHICH_SOURCE.search(q.text):
         chosen = _with_line(chosen, scored, _SOURCE_LINE)
@@ -218,6 +219,23 @@ def _with_next_after_echo(q: Query, chosen: list[Scored], scored: list[Scored]) 
     if neighbour is None or neighbour in chosen:
         return chosen
     return [lead, neighbour, *chosen[1:]][:MAX_SENTENCES]
+
+
+# A sentence that opens by pointing back (「これは…ためである」, "This is why…") is read with the
+# sentence it points back to.
+_POINTS_BACK = re.compile(r"^\s*(?:✅\s*)?(?:これ|それ|この|その|こうし|そうし)|^\s*(?:This|That|These|Those)\b")
+
+
+def _with_antecedent(chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
+    """A lead that points back is preceded by the sentence before it in its passage: alone,
+    「これは人体に有害な放射線を遮蔽するためである。」 does not say what "これ" is."""
+    lead = chosen[0]
+    if not _POINTS_BACK.match(lead.text):
+        return chosen
+    before = [c for c in scored if c.hit.passage.id == lead.hit.passage.id and 0 <= lead.sentence.start - c.sentence.end < 3]
+    if not before or before[0] in chosen:
+        return chosen
+    return [before[0], lead, *chosen[1:]][:MAX_SENTENCES]
 
 
 def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]:

@@ -419,6 +419,20 @@ def test_a_best_sentence_restating_the_question_brings_the_next_one():
     assert _with_next_after_echo(other, scored[:1], scored) == scored[:1]
 
 
+def test_a_lead_that_points_back_is_read_after_the_sentence_it_points_to():
+    """「これは…ためである」 as the lead brings the sentence before it first; a lead that points nowhere stands alone."""
+    from index.answer.compose import _with_antecedent
+
+    text = "原子炉は鉛を組み込んだ隔壁で仕切られている。これは放射線を遮るためである。艦は1954年に竣工した。"
+    hit = Hit(_passage(text), 0.2)
+    second, third = text.index("これは"), text.index("艦は")
+    spans = [(0, second), (second, third), (third, len(text))]
+    scored = [Scored(hit, Sentence(1, a, b, np.zeros(4, np.float32)), text[a:b], 0.3 - i * 0.1)
+              for i, (a, b) in enumerate(spans)]
+    assert [c.text for c in _with_antecedent([scored[1], scored[2]], scored)] == [s.text for s in scored]
+    assert _with_antecedent([scored[2]], scored) == [scored[2]]
+
+
 def test_a_question_and_a_sentence_in_different_languages_share_words_through_the_glossary():
     """"How many employees…" finds more of itself in 従業員38人のうち21人… than in 1日8往復; and the reverse direction."""
     from index.answer.compose import _score_sentence, cover_weights
