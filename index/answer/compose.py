@@ -24,7 +24,7 @@ from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, 
 # Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
 # or cross-lingual question the sentence that answers often sits in the 6th to 8th passage, and
 # letting those compete gained more answers than it lost (fit sets: 7 more of 412 held their
-# evidence, none fewer; README, session 17).
+# evidence, none fewer; NOTES.md, session 17).
 ANSWER_PASSAGES = 8
 MAX_SENTENCES = 3
 # A further sentence joins the answer when it scores within this of the best one...
@@ -38,7 +38,7 @@ COVER_GAIN = 0.10
 # one in the same language, even after the per-language offsets (they level unrelated pairs,
 # not related ones): an English question about a Japanese article was answered with the
 # English article's lead. Chosen on the fit sets (news_a, news_b, dev: 0.02 lifts news answers
-# and moves no dev answer; 0.03 and above lose dev and heldout answers), see README, Measured.
+# and moves no dev answer; 0.03 and above lose dev and heldout answers), see NOTES.md, session 6.
 CROSS_LANGUAGE_BONUS = 0.02
 # When a question's candidate sentences are in both languages, USE-multilingual's similarity
 # (embedding.SecondOpinion), z-scored among them, adds this much per standard deviation: it tells
@@ -91,7 +91,7 @@ ANSWER_TYPE_BONUS = 0.02
 # purpose. "Why did rice prices rise?" over the sample library led with the sentence on the stockpile
 # sale, which says "rice" and "price", before 「価格が上がった理由」's own sentence (0.117 against 0.110).
 # Such headings are rare in the question sets: no fit answer moved (0.01 or 0.03), one unseen one
-# gained its first source (README, session 35).
+# gained its first source (NOTES.md, session 35).
 HEADED_REASON_BONUS = 0.03
 # Sentences (best first) of which one must give that number, or citebot declines.
 COUNT_SENTENCES = 5
@@ -100,7 +100,7 @@ NOTHING_KNOWN_NOUNS = 2
 # ...and the passages read for a noun the other language says. The best three declined two unseen
 # English questions whose Japanese passages ranked fourth or fifth ("How much of the hanging
 # persimmons were lost to mould…"); eight also answered one of news_t's unanswerables on a freshly
-# built index, five none (README, session 35).
+# built index, five none (NOTES.md, session 35).
 NOTHING_SAID_PASSAGES = 5
 NO_COUNT = {
     "ja": "記事にはこの数や金額を示す記述が見つかりませんでした。近い内容の箇所を参考として示します。",
@@ -113,7 +113,7 @@ ASKED_BONUS = 0.04
 # says what was asked ("How big is the site…" led with "Verdant Semiconductor, the Oregon-based
 # maker…"). It scores this much less as a candidate; it still answers what only it says. Chosen on
 # the fit sets (news and dev answers with evidence 403 -> 413 at 0.05, and fewer from 0.07 up;
-# JSQuAD fit 349 -> 348), see README, session 33.
+# JSQuAD fit 349 -> 348), see NOTES.md, session 33.
 LEAD_DISCOUNT = 0.05
 # A best sentence whose words are nearly all the question's own restates it ("お金が「心」を数値化
 # する尺度として用いられることがある" for "…用いられることがあるが、例えばどんな場合か"): what the

@@ -32,7 +32,7 @@ SUPPORT_ABOVE = 0.05
 # paraphrases ("shut down for good", "scientists", "bags"). Chosen on the news_a and news_b claims
 # (`python benchmarks/cite.py`: true claims found 13 -> 21 of 40, false ones supported 2 -> 4 of
 # 40; simulated, 0.67 found one more); on the news_e and news_f claims, at that commit, 7 -> 16 and
-# 1 -> 4 (README, session 35).
+# 1 -> 4 (NOTES.md, session 35).
 NOUN_SHARE = 0.75
 
 # Opposite outcomes, in both languages: a claim and a sentence that each name one side of a pair

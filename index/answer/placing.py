@@ -5,7 +5,7 @@ e5 with BM25 finds the passages, but orders them by how much they are about the 
 passage that says the question's words across languages, gives the type asked or is the second
 model's choice often stood sixth or tenth behind the article's lead and its neighbours. The answer
 itself is still read off the fused order: read off this one, it lost more first sentences than it
-gained on question sets it was not fitted on (README, Session 30). The weights in placing.json are
+gained on question sets it was not fitted on (NOTES.md, session 30). The weights in placing.json are
 fitted by scripts/train_placing.py on question sets the README does not report as unseen; the
 command that reproduces them is in that script's docstring.
 """
@@ -27,7 +27,7 @@ from index.types import Placing, Query, Ranking
 MODEL_PATH = Path(__file__).with_name("placing.json")
 FEATURES = tuple(f.name for f in fields(Placing))
 # How many of the fused ranking's passages the model orders: of 8, 12 and 40, 12 did best on the fit
-# sets when the answer was read off this order (README, Session 30), and was kept for the source list.
+# sets when the answer was read off this order (NOTES.md, session 30), and was kept for the source list.
 POOL = 12
 
 
