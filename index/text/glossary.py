@@ -52,7 +52,7 @@ def english(term: str) -> frozenset[str]:
 MAX_COMPOUND = 3
 
 
-def _glossed(ja_terms: Sequence[str]) -> list[tuple[int, int, frozenset[str]]]:
+def glossed(ja_terms: Sequence[str]) -> list[tuple[int, int, frozenset[str]]]:
     """(start, end, English words) of each term and each run of terms JMdict has a headword for."""
     out = []
     for i in range(len(ja_terms)):
@@ -66,7 +66,7 @@ def _glossed(ja_terms: Sequence[str]) -> list[tuple[int, int, frozenset[str]]]:
 def translated(ja_terms: Sequence[str]) -> set[str]:
     """The English words of Japanese terms (in text order, so that compounds are found)."""
     out: set[str] = set()
-    for _, _, words in _glossed(ja_terms):
+    for _, _, words in glossed(ja_terms):
         out |= words
     return out
 
@@ -82,7 +82,7 @@ def said(wanted: Sequence[str], wanted_lang: str, text_lang: str, text_terms: Se
         return set(wanted) & translated(text_terms)
     wanted = list(wanted)
     found: set[str] = set()
-    for i, j, glosses in _glossed(wanted):
+    for i, j, glosses in glossed(wanted):
         if glosses & words:
             found.update(wanted[i:j])
     return found

@@ -128,3 +128,12 @@ def test_a_claim_with_no_name_noun_or_number_is_supported_by_nothing():
 
     assert not _supports(claim("not"), hit, sentence) and not _supports(claim("No."), hit, sentence)
     assert _supports(claim("The museum reopened"), hit, sentence)
+
+
+def test_across_languages_an_english_word_is_said_in_another_form_of_its_gloss():
+    """「上昇」 is glossed "rising": a sentence saying "rose" says it, and a claim saying "rose" is said by 上昇; "rosy" is not."""
+    from index.answer.lookup import _said
+
+    assert _said(["上昇"], "ja", "en", "Verdant's shares rose 6.2% in New York trading.") == {"上昇"}
+    assert _said(["rose"], "en", "ja", "株価は6.2%上昇した。") == {"rose"}
+    assert _said(["rosy"], "en", "ja", "株価は6.2%上昇した。") == set()
