@@ -134,13 +134,13 @@ def _said(words: list[str], lang: str, plang: str, context: str) -> set[str]:
     if plang == lang:
         return set(words) & set(terms(context))
     named = {t for t in words if named_in(t, context)}
-    rest = [t for t in words if t not in named]
-    return named | said(rest, lang, plang, terms(context)) | _said_inflected(rest, lang, terms(context))
+    rest, text_terms = [t for t in words if t not in named], terms(context)
+    return named | said(rest, lang, plang, text_terms) | _said_inflected(rest, lang, text_terms)
 
 
 def _said_inflected(words: list[str], lang: str, text_terms: list[str]) -> set[str]:
     """Across languages, an English word glossed in another form: 「上昇」 is glossed "rising", a
-    claim or a sentence says "rose"; 「優勝」 "victory", "winning"... compared by their bases."""
+    claim or a sentence says "rose" (or "rises", "risen"): compared by the forms' bases."""
     if lang == "en":
         forms = {b for w in translated(text_terms) for b in _bases(w)}
         return {w for w in words if _bases(w) & forms}
