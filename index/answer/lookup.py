@@ -19,7 +19,7 @@ from functools import lru_cache
 from index.answer.citations import to_citation
 from index.answer.compose import score_sentences
 from index.answer.question import nouns
-from index.text.glossary import glossed, said, translated
+from index.text.glossary import glossed, translated
 from index.text.romaji import named_in
 from index.text.terms import fold, terms, tokenizer
 from index.types import Citation, Hit, Query, Ranking, Scored
@@ -134,13 +134,14 @@ def _said(words: list[str], lang: str, plang: str, context: str) -> set[str]:
     if plang == lang:
         return set(words) & set(terms(context))
     named = {t for t in words if named_in(t, context)}
-    rest, text_terms = [t for t in words if t not in named], terms(context)
-    return named | said(rest, lang, plang, text_terms) | _said_inflected(rest, lang, text_terms)
+    return named | _said_inflected([t for t in words if t not in named], lang, terms(context))
 
 
 def _said_inflected(words: list[str], lang: str, text_terms: list[str]) -> set[str]:
-    """Across languages, an English word glossed in another form: 「上昇」 is glossed "rising", a
-    claim or a sentence says "rose" (or "rises", "risen"): compared by the forms' bases."""
+    """Across languages, the words the glossary says in any English form (glossary.said, with
+    each English word compared by its bases): 「上昇」 is glossed "rising", a claim or a sentence
+    says "rose" (or "rises", "risen"). A word's bases hold the word itself, so whatever
+    glossary.said finds this finds too."""
     if lang == "en":
         forms = {b for w in translated(text_terms) for b in _bases(w)}
         return {w for w in words if _bases(w) & forms}
