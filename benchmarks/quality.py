@@ -2,14 +2,15 @@
 
     python benchmarks/quality.py [--questions ../shared/eval/dev/questions.jsonl]
                                  [--corpus ../shared/eval/dev/corpus] [--details] [--json OUT]
-    python benchmarks/quality.py --sets dev,heldout,news_a,news_b,jsquad [--jsquad-max N]
+    python benchmarks/quality.py --sets dev,heldout,news_a,news_b,jsquad,library [--jsquad-max N]
 
 Systems: "baseline" (tutorial RAG: e5 cosine over 500-char chunks, top chunk as the answer),
 "bm25" (Sudachi BM25 over the same chunks, best sentence of the top chunk), "citebot".
 Sets: dev = ../shared/eval/dev; heldout and every news_* = benchmarks/<name>/; jsquad = a part of
 JSQuAD generated on the fly by benchmarks/jsquad.py into a temporary folder (measure part unless
---jsquad-part says otherwise). A set whose questions carry a "kind" (jsquad's answerable, removed,
-off_library) also gets its unanswerable rate by kind.
+--jsquad-part says otherwise); library = the news sets nobody fitted on as one library of 128
+articles, each set's questions asked of all of them (benchmarks/library.py). A set whose questions
+carry a "kind" (jsquad's answerable, removed, off_library) also gets its unanswerable rate by kind.
 
 All systems run in this one process so they share the machine's load and the embedding
 library's thread settings: the comparison is then about the method, not the conditions.
@@ -37,6 +38,7 @@ sys.path.insert(0, str(REPO))  # run as a script from anywhere, yet import the p
 from benchmarks.baseline import BaselineRAG, BM25Baseline  # noqa: E402
 from benchmarks.jsquad import build as build_jsquad  # noqa: E402
 from benchmarks.jsquad import describe as describe_jsquad  # noqa: E402
+from benchmarks.library import build as build_library  # noqa: E402
 from benchmarks.stats import percentile  # noqa: E402
 
 # The project's API, all in one place (index.text.terms is imported in benchmarks/baseline.py).
@@ -47,7 +49,7 @@ from index.types import Answer  # noqa: E402
 DEV = REPO.parent / "shared" / "eval" / "dev"
 SETS = {"dev": DEV, "heldout": REPO / "benchmarks" / "heldout",
         **{p.name: p for p in sorted((REPO / "benchmarks").glob("news_*"))}}
-GENERATED = ("jsquad",)
+GENERATED = ("jsquad", "library")
 SYSTEMS = ("baseline", "bm25", "citebot")
 WARMUP_ASKS = 2
 KIND_ORDER = {"removed": 0, "off_library": 1}  # on-topic unanswerables first
@@ -266,6 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(describe_jsquad(args.jsquad_part, Path(tmp), counts), flush=True)
                 runs = run_set(f"jsquad-{args.jsquad_part}", Path(tmp) / "questions.jsonl", Path(tmp) / "corpus",
                                systems, args.details)
+        elif name == "library":
+            with tempfile.TemporaryDirectory(prefix="citebot-library-") as tmp:
+                articles, asked = build_library(Path(tmp))
+                print(f"library: the unseen news sets' {articles} articles as one library, {asked} questions", flush=True)
+                runs = run_set("library", Path(tmp) / "questions.jsonl", Path(tmp) / "corpus", systems, args.details)
         else:
             runs = run_set(name, SETS[name] / "questions.jsonl", SETS[name] / "corpus", systems, args.details)
         results[name] = _payload(runs)

@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.answer.words import terms as term_list
 from index.text.glossary import english, said
 from index.text.romaji import named_in
-from index.types import Hit, Ranking
+from index.types import Hit, Passage, Ranking
 
 # Only the best passages' sentences can cover a term: the answer would come from them.
 COVER_PASSAGES = 3
@@ -42,6 +43,19 @@ def unheard_names(names: list[str], question: str, lang: str, ranking: Ranking, 
     language says through the glossary or its readings: "Karikita Bay" is asked of an article that
     writes 雁来湾, "Segawa" of one that writes 瀬川, and neither is a name the library lacks."""
     return [n for n in unknown(names, ranking) if not said_across([n], question, lang, hits, terms)]
+
+
+def names_said(names: list[str], lang: str, p: Passage) -> float:
+    """The share of a question's names (in `lang`, question.nouns' normal forms) that a passage or
+    its article's title says: as the question writes them in its own language; in the other,
+    through the glossary or the name's reading ("Shiomi" is 潮見, 瀬川 is "Segawa")."""
+    text = f"{p.title}\n{p.text}" if p.title else p.text
+    words = term_list(text)
+    if p.lang == lang:
+        found = [w for w in names if w in words or w in text]
+    else:
+        found = [w for w in names if said([w], lang, p.lang, words) or named_in(w, text)]
+    return len(found) / len(names)
 
 
 def _verbs(noun: str) -> tuple[str, ...]:

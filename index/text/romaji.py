@@ -64,9 +64,7 @@ def _sound(word: str) -> str:
 def sounds_like(word: str, reading: str, threshold: float = 0.8) -> bool:
     """Whether an English word could be the romaji of a Japanese reading (katakana)."""
     a, b = _sound(word), _sound(romanize(reading))
-    if not a or not b or a[0] != b[0]:
-        return False
-    return SequenceMatcher(None, a, b).ratio() >= threshold
+    return bool(a) and bool(b) and a[0] == b[0] and _close(a, b, threshold)
 
 
 # A name Sudachi splits into words (潮霧: 潮 + 霧, 琴ヶ浦: 琴 + ヶ + 浦) is read whole from runs of up to
@@ -110,6 +108,38 @@ def named_in(word: str, text: str) -> bool:
     """Whether a word of one language is spelled out in a text of the other: an English word in
     the romaji of a Japanese text's readings, or a Japanese word's reading in an English text."""
     if word.isascii():
-        return any(sounds_like(word, r) for r in readings(text))
+        a = _sound(word)
+        return bool(a) and any(_close(a, b) for b in _sounds(text).get(a[0], ()))
     spoken = readings(word) if not re.fullmatch(r"[ァ-ヴー・]+", word) else {word}
-    return any(sounds_like(w, r) for w in set(re.findall(r"[A-Za-z]{3,}", text)) for r in spoken)
+    heard = {b for b in (_sound(romanize(r)) for r in spoken) if b}
+    latin = _latin_sounds(text)
+    return any(_close(a, b) for b in heard for a in latin.get(b[0], ()))
+
+
+@lru_cache(maxsize=8192)
+def _sounds(text: str) -> dict[str, tuple[str, ...]]:
+    """The sound forms of a Japanese text's readings, by first letter: a passage is asked for name
+    after name, question after question (ranking reads every candidate's)."""
+    out: dict[str, set[str]] = {}
+    for r in readings(text):
+        b = _sound(romanize(r))
+        if b:
+            out.setdefault(b[0], set()).add(b)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8192)
+def _latin_sounds(text: str) -> dict[str, tuple[str, ...]]:
+    """The sound forms of a text's words in Latin letters, by first letter."""
+    out: dict[str, set[str]] = {}
+    for w in set(re.findall(r"[A-Za-z]{3,}", text)):
+        a = _sound(w)
+        if a:
+            out.setdefault(a[0], set()).add(a)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _close(a: str, b: str, threshold: float = 0.8) -> bool:
+    """SequenceMatcher's ratio at least `threshold`, its cheap upper bounds tried first."""
+    m = SequenceMatcher(None, a, b)
+    return m.real_quick_ratio() >= threshold and m.quick_ratio() >= threshold and m.ratio() >= threshold

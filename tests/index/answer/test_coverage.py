@@ -1,7 +1,7 @@
 """Whether the best passages say the nouns of a question."""
 from dataclasses import replace
 
-from index.answer.coverage import said_across, unheard_names, unknown, unspelled
+from index.answer.coverage import names_said, said_across, unheard_names, unknown, unspelled
 from index.text.terms import terms
 from index.types import Hit, Passage
 
@@ -75,3 +75,11 @@ def test_a_name_the_other_languages_best_passage_writes_is_not_unheard():
     assert unheard_names(["karikita", "bay", "zorblax"], question, "en", ranking, [bay], _terms) == ["zorblax"]
     assert unheard_names(["bay"], question, "en", ranking, [replace(bay, passage=replace(bay.passage, lang="en"))],
                          _terms) == ["bay"]
+
+
+def test_a_passage_says_the_questions_names_in_its_own_script_or_the_other():
+    """"Shiomi" is said by a Japanese passage writing 潮見, its title counts, and a name it never writes is not."""
+    p = replace(_hit("潮見町の漁港では、台風で23隻の漁船が転覆した。").passage, title="台風14号の被害")
+    assert names_said(["shiomi", "kagura"], "en", p) == 0.5
+    assert names_said(["台風"], "ja", p) == 1.0
+    assert names_said(["雲井"], "ja", p) == 0.0

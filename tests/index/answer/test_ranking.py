@@ -1,6 +1,8 @@
-"""Ranking: BM25 reorders passages within the question's language, never across languages."""
-from index.answer.ranking import _within_language
-from index.types import Hit, Passage
+"""Ranking: BM25 reorders passages within the question's language, never across languages; the question's names lift the passages that say them."""
+import numpy as np
+
+from index.answer.ranking import NAME_WEIGHT, _with_names, _within_language
+from index.types import Hit, Passage, Query
 
 
 def _hit(pid, lang, dense, lexical):
@@ -16,3 +18,13 @@ def test_lexical_matches_cannot_lift_a_language_over_the_other():
     ranked = sorted(_within_language([ja_best, en_a, en_b], "en"), key=lambda h: -h.score)
     assert [h.passage.id for h in ranked] == [1, 3, 2]
     assert [round(h.score, 2) for h in ranked] == [0.10, 0.09, 0.08]
+
+
+def test_a_passage_saying_the_questions_name_is_lifted_over_its_neighbour_on_the_same_theme():
+    """Of two Japanese passages on a fishing port's typhoon damage, the one naming "Shiomi" (潮見) gains NAME_WEIGHT."""
+    q = Query("How many boats sank in Shiomi?", "en", np.zeros(3), ["boat", "sank", "shiomi"])
+    named = Hit(Passage(1, "/1.txt", "潮見漁港では漁船23隻が沈没した。", 0, 16, "t", None, None, None, None, None, "ja"), 0.100)
+    other = Hit(Passage(2, "/2.txt", "神楽漁港では漁船30隻が沈没した。", 0, 16, "t", None, None, None, None, None, "ja"), 0.105)
+    lifted = {h.passage.id: h.score for h in _with_names([named, other], q)}
+    assert lifted == {1: 0.100 + NAME_WEIGHT, 2: 0.105}
+    assert _with_names([named, other], Query("how many boats sank?", "en", np.zeros(3), ["boat", "sank"])) == [named, other]
