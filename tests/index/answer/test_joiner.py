@@ -1,7 +1,9 @@
 """The joiner: which runners-up join the answer's lead when its candidates span both languages."""
+from dataclasses import replace
+
 import numpy as np
 
-from index.answer.joiner import FEATURES, MODEL_PATH, RUNNERS_UP, join, joinings
+from index.answer.joiner import FEATURES, MODEL_PATH, OTHER_ARTICLE_GAP, RUNNERS_UP, join, joinings
 from index.answer.logistic import LogisticModel, load
 from index.text.terms import query_terms
 from index.types import Hit, Passage, Query, Ranking, Scored, Sentence
@@ -56,6 +58,13 @@ def test_runner_up_the_model_favours_joins_after_the_lead():
     scored = [LEAD, SAME, OTHER]
     chosen = join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, _model(0.5, other_than_lead=10.0))
     assert chosen == [LEAD, OTHER]
+
+
+def test_another_article_far_behind_the_leads_passage_never_joins():
+    """A runner-up whose article is about something else (its passage far behind the lead's) is left out, however likely."""
+    far = replace(OTHER, hit=replace(OTHER.hit, score=LEAD.hit.score - OTHER_ARTICLE_GAP - 0.01))
+    scored = [LEAD, SAME, far]
+    assert join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, _model(0.5, other_than_lead=10.0)) == [LEAD]
 
 
 def test_answer_keeps_its_length_limit_and_drops_near_repeats():
