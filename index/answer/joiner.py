@@ -32,8 +32,8 @@ RUNNERS_UP = 11
 # further behind, its article is about something else. The question sets' libraries are topic
 # pairs, where another article is never that far; in the sample library (the Osaka Expo, the
 # Alaska summit, rice prices) "When did the Expo close?" added two Alaska sentences (0.13 and
-# 0.14 behind). No figure moved on the fit or unseen sets, each over its own articles or as one
-# library (NOTES.md, session 37).
+# 0.14 behind). On the question sets it moved one fit answer (news_b) and nothing unseen, each set
+# over its own articles or all as one library (NOTES.md, session 37).
 OTHER_ARTICLE_GAP = 0.10
 _NUMBER = re.compile(r"\d[\d,.]*")
 _TWO_ASKS = re.compile(r"[?？].+[?？]|あと[、,]|それと|また[、,]|\band (?:how|what|who|which|when|where|why)\b|"
@@ -43,9 +43,10 @@ _TWO_ASKS = re.compile(r"[?？].+[?？]|あと[、,]|それと|また[、,]|\ban
 def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], most: int,
          model: LogisticModel | None = None) -> list[Scored]:
     """The lead (scored[0]) and the runners-up the model gives at least its operating point, most
-    likely first, near-repeats and other articles far behind the lead's left out, `most` sentences at most; `hand` (the margin rule's
-    choice) when the candidates are in one language or no fitted model is at hand. `model` is one
-    a fit tries, else the committed one; a model without an operating point does not decide."""
+    likely first, near-repeats and other articles far behind the lead's left out, `most` sentences
+    at most; `hand` (the margin rule's choice) when the candidates are in one language or no fitted
+    model is at hand. `model` is one a fit tries, else the committed one; a model without an
+    operating point does not decide."""
     model = model or load(MODEL_PATH, FEATURES)
     pool = scored[:RUNNERS_UP + 1]
     if model is None or model.join_above is None or len({c.hit.passage.lang for c in pool}) < 2:

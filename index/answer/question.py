@@ -12,6 +12,8 @@ from ..types import Nouns
 _FOCUS_SUB = {("固有名詞", None), ("普通名詞", "一般"), ("普通名詞", "サ変可能")}
 
 
+# The ranking reads a question's names and the answer step its nouns: Sudachi reads it once.
+@lru_cache(maxsize=4096)
 def nouns(text: str) -> Nouns:
     """What a question is about (`focus`) and the names it mentions (`names`), from one reading.
 
