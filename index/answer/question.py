@@ -5,7 +5,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, fold, stem, terms, tokenizer
+from ..text.terms import EN_STOP, HAS_JA, JA_STOP, WORD, bare, fold, stem, terms, tokenizer
 from ..types import Nouns
 
 # Nouns that name things; adverb-like (最初, 前夜) and counter-like (度) nouns do not.
@@ -120,6 +120,7 @@ def _english_focus(text: str) -> list[str]:
 
 
 def _is_content(w: str) -> bool:
+    w = bare(w)
     return (w not in EN_STOP and w not in _EN_FUNCTION and w not in _EN_QUALIFIERS and w not in _EN_VERBS
             and w not in _EN_POINTERS
             and len(w) > 2 and not w.isdigit() and not w.endswith(("ed", "ing")))
@@ -133,7 +134,7 @@ _JA_ASK_BEFORE = frozenset("どんな どの どういう どのような 如何
 _JA_ASK_AFTER = frozenset("何 なに 誰 だれ どこ いつ どれ どう いくら 幾ら".split())
 # Nouns that name only the shape of an answer: a sentence holding them is no likelier to give it.
 _GENERIC_ASKED = frozenset("name number amount kind type sort way thing part 名前 名称 数 量 種類 方法 内容 点".split())
-_EN_ASK = re.compile(r"\b(?:what|which|how many|how much)\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
+_EN_ASK = re.compile(r"\b(?:what|which|how many|how much)(?:['’]s)?\s+(?:(?:kind|type|sort)s?\s+of\s+)?"
                      r"(?:(?:is|was|are|were)\s+)?(?:the\s+|a\s+|an\s+)?([a-z0-9'’ -]+)")
 
 

@@ -23,6 +23,9 @@ JA_STOP = frozenset(
     "ぐらい くらい 程 ほど 的".split()
 )
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# A stop word keeps its clitic in WORD's match ("what's", "don't", "they're"): it is still a stop word.
+_CLITIC = re.compile(r"(?:n['’]t|['’](?:s|re|ve|m|ll|d))$")
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
 HAS_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 _local = threading.local()
@@ -74,7 +77,13 @@ def terms(text: str) -> list[str]:
 
 
 def _english_terms(text: str) -> list[str]:
-    return [stem(w) for w in WORD.findall(text) if w not in EN_STOP]
+    return [stem(w) for w in WORD.findall(text) if bare(w) not in EN_STOP]
+
+
+def bare(word: str) -> str:
+    """A word without its clitic: "what's" -> what, "don't" -> do, "won't" -> will."""
+    base = _CLITIC.sub("", word)
+    return _NEGATED.get(base, base) if base != word and word[-3:] in ("n't", "n’t") else base
 
 
 @lru_cache(maxsize=65536)

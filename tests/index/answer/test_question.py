@@ -34,3 +34,8 @@ def test_a_term_is_named_as_the_question_spells_it():
     assert as_written("company", "How many companies' staff moved?") == "companies"
     assert as_written("引っ越し", "引越しの費用はいくら？") == "引越し"
     assert as_written("absent", "What is this?") == "absent"
+
+
+def test_a_contracted_question_word_is_not_a_name():
+    """"What's" opens a question capitalised, but no library must use 'what' to answer it."""
+    assert nouns("What's the biggest weakness Kestle's researchers admit?").names == ["kestle"]

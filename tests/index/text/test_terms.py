@@ -48,3 +48,15 @@ def test_asked_terms_name_what_the_question_asks_for():
     assert asked_terms("How many votes did she get?") == ["vote"]
     assert asked_terms("Who hit the home run?") == [] and asked_terms("ノーベル賞を受賞したのは誰か") == []
     assert asked_terms("What is the name of the new bridge?") == [] and asked_terms("橋の名前は何か") == []
+
+
+def test_a_stop_word_with_its_clitic_is_still_a_stop_word():
+    """"What's", "don't", "won't": a contracted stop word is no search term; "Japan's" is japan."""
+    assert terms("What's the budget? They don't know, it isn't set and won't be") == ["budget", "know", "set"]
+    assert terms("Japan’s budget") == ["japan", "budget"]
+
+
+def test_a_contracted_question_still_names_what_it_asks_for():
+    """"What's the X" asks for X, as "What is the X" does, and 'what' is no focus noun."""
+    assert asked_terms("What's the outer diameter of the ring?") == ["diameter"]
+    assert nouns("What's the biggest weakness of the study?").focus == ["weakness", "study"]
