@@ -34,7 +34,15 @@ def unknown(words: list[str], ranking: Ranking) -> list[str]:
     known = ranking.known_terms
     if known is None:
         return []
-    return [t for t in words if t not in known and not any(v in known for v in _verbs(t))]
+    return [t for t in words if t not in known and not any(v in known for v in _verbs(t))
+            and not _hyphen_parts_in(t, known)]
+
+
+def _hyphen_parts_in(name: str, words) -> bool:
+    """Whether `words` hold each part of a hyphenated name: "Kusunoki-yu" is indexed as kusunoki
+    and yu, and the library that writes it does not lack it."""
+    parts = term_list(name) if "-" in name else ()
+    return len(parts) > 1 and all(p in words for p in parts)
 
 
 def unheard_names(names: list[str], question: str, lang: str, ranking: Ranking, hits: list[Hit],
@@ -52,7 +60,7 @@ def names_said(names: list[str], lang: str, p: Passage) -> float:
     text = f"{p.title}\n{p.text}" if p.title else p.text
     words = term_list(text)
     if p.lang == lang:
-        found = [w for w in names if w in words or w in text]
+        found = [w for w in names if w in words or w in text or _hyphen_parts_in(w, words)]
     else:
         found = [w for w in names if said([w], lang, p.lang, words) or named_in(w, text)]
     return len(found) / len(names)

@@ -83,3 +83,13 @@ def test_a_passage_says_the_questions_names_in_its_own_script_or_the_other():
     assert names_said(["shiomi", "kagura"], "en", p) == 0.5
     assert names_said(["台風"], "ja", p) == 1.0
     assert names_said(["雲井"], "ja", p) == 0.0
+
+
+def test_a_hyphenated_name_is_known_and_said_where_its_parts_are():
+    """"Kusunoki-yu" is indexed as kusunoki and yu: a library and a passage that write it do not lack it; "Kusunoki-cho" in one that never writes cho does."""
+    from types import SimpleNamespace
+
+    ranking = SimpleNamespace(known_terms={"kusunoki", "yu", "bathhouse"})
+    assert unknown(["kusunoki-yu", "kusunoki-cho"], ranking) == ["kusunoki-cho"]
+    p = replace(_hit("The wooden door of Kusunoki-yu opened again.").passage, lang="en")
+    assert names_said(["kusunoki-yu", "kusunoki-cho"], "en", p) == 0.5
