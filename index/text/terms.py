@@ -25,6 +25,7 @@ JA_STOP = frozenset(
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 # A stop word keeps its clitic in WORD's match ("what's", "don't", "they're"): it is still a stop word.
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:s|re|ve|m|ll|d))$")
+# The three whose stem changes under n't: can't, won't, shan't.
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
 HAS_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
@@ -83,7 +84,7 @@ def _english_terms(text: str) -> list[str]:
 def bare(word: str) -> str:
     """A word without its clitic: "what's" -> what, "don't" -> do, "won't" -> will."""
     base = _CLITIC.sub("", word)
-    return _NEGATED.get(base, base) if base != word and word[-3:] in ("n't", "n’t") else base
+    return _NEGATED.get(base, base) if word.endswith(("n't", "n’t")) else base
 
 
 @lru_cache(maxsize=65536)
