@@ -7,7 +7,7 @@ and no sentence of the best passages means can.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def unknown(words: list[str], ranking: Ranking) -> list[str]:
             and not _hyphen_parts_in(t, known)]
 
 
-def _hyphen_parts_in(name: str, words) -> bool:
+def _hyphen_parts_in(name: str, words: Container[str]) -> bool:
     """Whether `words` hold each part of a hyphenated name: "Kusunoki-yu" is indexed as kusunoki
     and yu, and the library that writes it does not lack it."""
     parts = term_list(name) if "-" in name else ()
