@@ -164,10 +164,18 @@ class Ranking:
     # The same candidates in the passage model's order (answer/placing.py), `hits`' length: the
     # source list's order. The answer itself is read off `hits`, on which its rules were fitted.
     placed: list[Hit] | None = None
+    # The candidates as ranked without the lift across languages (answer/ranking.py,
+    # GLOSSARY_WEIGHT), each with its passage model probability: what the refusal rules and the
+    # decline model read, as they were fitted. None when the lift moved nothing.
+    ruled: list[Hit] | None = None
 
     @property
     def sources(self) -> list[Hit]:
         return self.placed if self.placed is not None else self.hits
+
+    @property
+    def refusal_hits(self) -> list[Hit]:
+        return self.ruled if self.ruled is not None else self.hits
 
 
 @dataclass(frozen=True)

@@ -135,20 +135,23 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     ones unless a fit tries others."""
     t = thresholds or abstention.thresholds()
     hits = ranking.hits
+    # The refusal rules and the decline model read the order they were fitted on, without the
+    # ranking's lift across languages; the answer is read from the lifted one.
+    ruled = ranking.refusal_hits
     # What a refusal lists: the source list's best k.
     listed = ranking.sources[:k]
-    if not hits or hits[0].score < t.abstain_below:
+    if not hits or ruled[0].score < t.abstain_below:
         return abstain(q, listed)
     # The checks below read the question's words: they cannot judge an answer that may sit in a
     # passage of the other language ("Shirasuna" is 白砂 there, "11人" is "11 people") that is
     # itself about the question.
-    other_language = any(h.passage.lang != q.lang and h.score >= t.abstain_below for h in hits[:COVER_PASSAGES])
+    other_language = any(h.passage.lang != q.lang and h.score >= t.abstain_below for h in ruled[:COVER_PASSAGES])
     # Sudachi reads the question once for the abstention rules, the abstention model and the
     # confidence signals.
     question = nouns(q.text)
     focus = question.focus
-    missing = unspelled(unknown(focus, ranking), q.text, hits[:COVER_PASSAGES])
-    zs = meant(missing, ranking, hits[:COVER_PASSAGES], embed_queries)
+    missing = unspelled(unknown(focus, ranking), q.text, ruled[:COVER_PASSAGES])
+    zs = meant(missing, ranking, ruled[:COVER_PASSAGES], embed_queries)
     unmeant = next((w for w, z in zip(missing, zs) if z < t.covered_z), None)
     if unmeant and not other_language:
         return abstain(q, listed, NOT_MENTIONED[q.lang].format(term=as_written(unmeant, q.text)))
@@ -157,7 +160,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     # ("sourdough bread", "カレーの作り方"): a question about an article the library holds shares a noun
     # with it. One noun alone can be a paraphrase.
     if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
-            and not said_across(missing, q.text, q.lang, hits[:NOTHING_SAID_PASSAGES], terms):
+            and not said_across(missing, q.text, q.lang, ruled[:NOTHING_SAID_PASSAGES], terms):
         return abstain(q, listed, NOT_COVERED[q.lang])
     scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
     if not scored:
@@ -165,15 +168,17 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     value = value_asked(q)
     # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
     # the English one holds either way (on the fit sets it declines no answerable question).
+    counted = scored if ranking.ruled is None else score_sentences(q, ranking, ruled[:ANSWER_PASSAGES])
     if value is not None and (q.lang == "en" or not other_language) \
-            and not any(value[c.hit.passage.lang].search(c.text) for c in scored[:COUNT_SENTENCES]):
+            and not any(value[c.hit.passage.lang].search(c.text) for c in counted[:COUNT_SENTENCES]):
         return abstain(q, listed, NO_COUNT[q.lang])
     # Read across languages too: a decline for a name the answer's article writes in its own script
     # ("Karikita Bay" for 雁来湾) told the user the library knows nothing of it.
-    unknown_names = unheard_names(question.names, q.text, q.lang, ranking, hits[:COVER_PASSAGES], terms)
+    unknown_names = unheard_names(question.names, q.text, q.lang, ranking, ruled[:COVER_PASSAGES], terms)
     # Without a passage model every candidate is as likely: the abstention model was fitted with one.
-    likeliest = max((h.likely for h in ranking.sources if h.likely is not None), default=0.5)
-    grounds = abstention.grounds(hits, focus, missing, zs, unknown_names, other_language, likeliest)
+    likeliest = max((h.likely for h in (ruled if ranking.ruled is not None else ranking.sources) if h.likely is not None),
+                    default=0.5)
+    grounds = abstention.grounds(ruled, focus, missing, zs, unknown_names, other_language, likeliest)
     if observe is not None:
         observe(grounds)
     if abstention.declines(grounds, t.decline_above):

@@ -22,7 +22,7 @@ from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
 from index.answer.words import cover_weights, terms, z_scored
 from index.text.glossary import said
-from index.types import Placing, Query, Ranking
+from index.types import Hit, Placing, Query, Ranking
 
 MODEL_PATH = Path(__file__).with_name("placing.json")
 FEATURES = tuple(f.name for f in fields(Placing))
@@ -34,13 +34,20 @@ POOL = 12
 def place(q: Query, ranking: Ranking, k: int, model: LogisticModel | None = None) -> Ranking:
     """The best `k` candidates in the fused order (`hits`, what the answer is read from), and the
     `k` likeliest to hold the answer by the model, likeliest first (`placed`, the source list's
-    order); the fused order alone when no fitted model is at hand. `model` is one a fit tries,
+    order); the fused order alone when no fitted model is at hand. The candidates without the lift
+    across languages (`ruled`), if any, get their probabilities too. `model` is one a fit tries,
     else the committed one."""
     model = model or load(MODEL_PATH, FEATURES)
     if model is None or len(ranking.hits) < 2:
         return replace(ranking, hits=ranking.hits[:k])
-    hits = [replace(h, likely=model.probability(row.vector())) for h, row in zip(ranking.hits, placings(q, ranking))]
-    return replace(ranking, hits=hits[:k], placed=sorted(hits, key=lambda h: -h.likely)[:k])
+    hits = _scored(q, ranking, model)
+    ruled = None if ranking.ruled is None else _scored(q, replace(ranking, hits=ranking.ruled), model)
+    return replace(ranking, hits=hits[:k], placed=sorted(hits, key=lambda h: -h.likely)[:k], ruled=ruled)
+
+
+def _scored(q: Query, ranking: Ranking, model: LogisticModel) -> list[Hit]:
+    """The ranking's hits, each with the model's probability."""
+    return [replace(h, likely=model.probability(row.vector())) for h, row in zip(ranking.hits, placings(q, ranking))]
 
 
 def placings(q: Query, ranking: Ranking) -> list[Placing]:

@@ -182,15 +182,17 @@ def test_question_about_something_the_articles_never_mention_abstains(tmp_path, 
     assert refused.abstained and "ticket" in refused.text
 
 
+_CUP_FINAL = ("Harbor City wins the cup final\nURL: https://sports.example.com/final\nDate: 2025-05-01\n\n"
+              "Harbor City beat Lakeside 3-1 in the cup final on Saturday. Their captain scored twice in the second half.\n")
+
+
 def test_the_answer_step_declines_where_the_thresholds_it_is_handed_say(tmp_path, embedder):
     """compose draws its lines at the thresholds given (a fit tries many), else at the fitted ones."""
     from index.answer import abstention
     from index.answer.compose import compose
     from index.types import Thresholds
 
-    eng = _engine(tmp_path, embedder, "match.txt", "Harbor City wins the cup final\nURL: https://sports.example.com/final\n"
-                  "Date: 2025-05-01\n\nHarbor City beat Lakeside 3-1 in the cup final on Saturday. Their captain "
-                  "scored twice in the second half.\n")
+    eng = _engine(tmp_path, embedder, "match.txt", _CUP_FINAL)
     q = eng.searcher.query("What was the ticket price for the cup final?")
     ranking = eng.searcher.rank(q, k=8)
     embed = eng.embedder.embed_queries
@@ -198,6 +200,21 @@ def test_the_answer_step_declines_where_the_thresholds_it_is_handed_say(tmp_path
     assert not compose(q, ranking, 5, embed, thresholds=abstention.NO_RULES).abstained
     above_best = Thresholds(abstain_below=ranking.hits[0].score + 0.01, covered_z=float("-inf"), decline_above=None)
     assert compose(q, ranking, 5, embed, thresholds=above_best).abstained
+
+
+def test_the_refusal_rules_read_the_order_before_the_lift_across_languages(tmp_path, embedder):
+    """A best passage over the floor only by the glossary's lift is still under it for the refusal rules (Ranking.ruled)."""
+    from index.answer.compose import compose
+    from index.types import Thresholds
+
+    eng = _engine(tmp_path, embedder, "match.txt", _CUP_FINAL)
+    q = eng.searcher.query("Which team won the cup final?")
+    ranking = eng.searcher.rank(q, k=8)
+    best = ranking.hits[0]
+    lifted = replace(ranking, hits=[replace(best, score=best.score + 0.01), *ranking.hits[1:]], ruled=ranking.hits)
+    floor = Thresholds(abstain_below=best.score + 0.005, covered_z=float("-inf"), decline_above=None)
+    assert compose(q, lifted, 5, eng.embedder.embed_queries, thresholds=floor).abstained
+    assert not compose(q, replace(lifted, ruled=None), 5, eng.embedder.embed_queries, thresholds=floor).abstained
 
 
 def test_count_question_without_that_count_in_the_articles_abstains(tmp_path, embedder):

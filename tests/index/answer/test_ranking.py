@@ -1,7 +1,8 @@
-"""Ranking: BM25 reorders passages within the question's language, never across languages; the question's names lift the passages that say them."""
+"""Ranking: BM25 reorders passages within the question's language, never across languages; the question's names lift the passages that say them; the glossary lifts the other language's passage that says more of the question."""
 import numpy as np
 
-from index.answer.ranking import ARTICLE_NAME_WEIGHT, NAME_WEIGHT, _with_names, _within_language
+from index.answer.ranking import (ARTICLE_NAME_WEIGHT, GLOSSARY_WEIGHT, NAME_WEIGHT, _across_languages, _with_names,
+                                  _within_language)
 from index.types import Hit, Passage, Query
 
 
@@ -39,3 +40,50 @@ def test_a_passage_whose_article_names_the_question_s_name_is_lifted_though_it_d
     lifted = {h.passage.id: h.score for h in _with_names([lead, later, other], q)}
     assert lifted[2] == 0.100 + ARTICLE_NAME_WEIGHT and lifted[3] == 0.105
     assert lifted[2] > lifted[3]
+
+
+_BRIDGE_Q = Query("How much is the toll for residents to cross the bridge?", "en", np.zeros(3), ["toll", "resident", "cross", "bridge"])
+_WEIGHTS = {"toll": 2.0, "resident": 1.0, "cross": 1.0, "bridge": 1.0}
+
+
+def test_an_other_language_passage_saying_more_of_the_question_is_lifted_over_its_twin():
+    """The Japanese passage giving the bridge toll (通行料, 橋, 渡る) passes the English twin that only says "bridge"."""
+    twin = Hit(Passage(1, "/bridge_en.txt", "The bridge opened to traffic on Saturday.", 0, 41, "t", None, None, None, None, None, "en"), 0.100)
+    toll = Hit(Passage(2, "/bridge_ja.txt", "島民が橋を渡る通行料は1回200円に据え置かれる。", 0, 25, "t", None, None, None, None, None, "ja"), 0.090)
+    lifted = {h.passage.id: h for h in _across_languages([twin, toll], _BRIDGE_Q, _WEIGHTS)}
+    # said through the glossary: toll, cross, bridge (4 of 5 by weight); the twin says bridge (1 of 5)
+    assert lifted[1] == twin
+    assert abs(lifted[2].score - 0.090 - GLOSSARY_WEIGHT * (4 / 5 - 1 / 5)) < 1e-9
+    assert lifted[2].score > lifted[1].score
+
+
+def test_an_other_language_passage_saying_no_more_than_the_question_s_own_is_left_alone():
+    """When a passage in the question's language says the question's words as well, the other language gains nothing."""
+    own = Hit(Passage(1, "/bridge_en.txt", "Residents pay a toll of 200 yen to cross the bridge.", 0, 52, "t", None, None, None, None, None, "en"), 0.100)
+    toll = Hit(Passage(2, "/bridge_ja.txt", "島民が橋を渡る通行料は1回200円に据え置かれる。", 0, 25, "t", None, None, None, None, None, "ja"), 0.090)
+    assert _across_languages([own, toll], _BRIDGE_Q, _WEIGHTS) == [own, toll]
+
+
+def test_the_ranking_keeps_the_order_before_the_lift_for_the_refusal_rules(tmp_path, embedder):
+    """An English question about a bridge toll only a Japanese article gives: the lifted ranking, and beside it the unlifted one with its probabilities."""
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "bridge_en.txt").write_text(
+        "Shiogiri Bridge opens to traffic\nURL: https://news.example.com/bridge\nDate: 2026-03-01\n\n"
+        "The Shiogiri Bridge opened to traffic on Saturday after six years of work. The mayor cut the ribbon "
+        "and a brass band played as the first cars crossed to the island.\n", encoding="utf-8")
+    (folder / "bridge_ja.txt").write_text(
+        "潮霧大橋の通行料\nURL: https://news.example.jp/bridge\nDate: 2026-03-02\n\n"
+        "潮霧大橋の通行料は普通車1回500円と決まった。島民が橋を渡る通行料は1回200円に据え置かれる。\n", encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([folder])
+    q = eng.searcher.query("How much is the toll for residents to cross the bridge?")
+    ranking = eng.searcher.rank(q, k=8)
+    assert ranking.ruled is not None and all(h.likely is not None for h in ranking.ruled)
+    ja = next(h for h in ranking.hits if h.passage.lang == "ja")
+    before = next(h for h in ranking.ruled if h.passage.id == ja.passage.id)
+    assert ja.score > before.score
+    assert ranking.hits[0].passage.lang == "ja"
+    assert eng.searcher.rank(eng.searcher.query("When did the Shiogiri Bridge open?"), k=8).ruled is None
