@@ -106,8 +106,9 @@ class Searcher:
         if lexical is not None and q.terms:
             lex_by_id = dict(lexical.top(q.terms, CANDIDATES))
             cand.update(lex_by_id)
+        weights = self.term_weights(q, snap)
         if not cand:
-            return self._ranking([], {}, q, snap)
+            return self._ranking([], {}, q, snap, weights)
         ids = sorted(cand)
         passages = store.passages(ids)
         vectors = store.vectors(ids)
@@ -128,17 +129,16 @@ class Searcher:
             dense = (passage_sim + sentence_sim) / 2
             lex = lex_by_id.get(pid, 0.0) if p.lang == q.lang else 0.0
             hits.append(Hit(p, dense + LEXICAL_WEIGHT * lex, dense=dense, lexical=lex))
-        weights = self.term_weights(q, snap)
         hits = _with_names(_within_language(hits, q.lang), q)
         lifted = _across_languages(hits, q, weights)
         ranking = self._ranking(_ranked(lifted, k), sentences, q, snap, weights)
-        return ranking if lifted == hits else replace(ranking, ruled=_ranked(hits, k))
+        moved = any(a is not b for a, b in zip(lifted, hits))
+        return replace(ranking, ruled=_ranked(hits, k)) if moved else ranking
 
     def _ranking(self, hits: list[Hit], sentences: dict, q: Query, snap: Snapshot,
-                 weights: dict[str, float] | None = None) -> Ranking:
+                 weights: dict[str, float]) -> Ranking:
         vocab = snap.lexical.vocab if snap.lexical is not None else None
-        return Ranking(hits, sentences, self.term_weights(q, snap) if weights is None else weights, vocab,
-                       lambda lang: self.reference(lang, snap), self._second(q.text))
+        return Ranking(hits, sentences, weights, vocab, lambda lang: self.reference(lang, snap), self._second(q.text))
 
     def _second(self, text: str) -> Callable[[], np.ndarray | None]:
         """The question's second-model vector, embedded once on first call (~4 ms on 2 cores)."""
@@ -180,6 +180,7 @@ def _with_names(hits: list[Hit], q: Query) -> list[Hit]:
 
 
 def _ranked(hits: list[Hit], k: int) -> list[Hit]:
+    """The best k, best first: a copy of another article's passage shown once, each further passage of an article a little lower."""
     return diversify(without_copies(sorted(hits, key=lambda h: -h.score), k), k)
 
 
