@@ -8,10 +8,9 @@ Systems: "baseline" (tutorial RAG: e5 cosine over 500-char chunks, top chunk as 
 "bm25" (Sudachi BM25 over the same chunks, best sentence of the top chunk), "citebot".
 Sets: dev = ../shared/eval/dev; heldout and every news_* = benchmarks/<name>/; jsquad = a part of
 JSQuAD generated on the fly by benchmarks/jsquad.py into a temporary folder (measure part unless
---jsquad-part says otherwise); library = the news sets nobody fitted on as one library (160
-articles since session 38), each set's questions asked of all of them (benchmarks/library.py). A
-set whose questions carry a "kind" (jsquad's answerable, removed, off_library) also gets its
-unanswerable rate by kind.
+--jsquad-part says otherwise); library = the news sets nobody fitted on as one library, each
+set's questions asked of all of them (benchmarks/library.py). A set whose questions carry a
+"kind" (jsquad's answerable, removed, off_library) also gets its unanswerable rate by kind.
 
 All systems run in this one process so they share the machine's load and the embedding
 library's thread settings: the comparison is then about the method, not the conditions.

@@ -168,10 +168,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     value = value_asked(q)
     # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
     # the English one holds either way (on the fit sets it declines no answerable question).
-    counted = scored if ranking.ruled is None else score_sentences(q, ranking, ruled[:ANSWER_PASSAGES])
-    if value is not None and (q.lang == "en" or not other_language) \
-            and not any(value[c.hit.passage.lang].search(c.text) for c in counted[:COUNT_SENTENCES]):
-        return abstain(q, listed, NO_COUNT[q.lang])
+    if value is not None and (q.lang == "en" or not other_language):
+        counted = scored if ranking.ruled is None else score_sentences(q, ranking, ruled[:ANSWER_PASSAGES])
+        if not any(value[c.hit.passage.lang].search(c.text) for c in counted[:COUNT_SENTENCES]):
+            return abstain(q, listed, NO_COUNT[q.lang])
     # Read across languages too: a decline for a name the answer's article writes in its own script
     # ("Karikita Bay" for 雁来湾) told the user the library knows nothing of it.
     unknown_names = unheard_names(question.names, q.text, q.lang, ranking, ruled[:COVER_PASSAGES], terms)
