@@ -12,7 +12,7 @@ from index.answer.answer_type import (CITATION_LINE, DATE_LINE, PUBLISHED_ASKED,
                                       types_asked, value_asked)
 from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
-from index.answer.coverage import COVER_PASSAGES, meant, said_across, unheard_names, unknown, unspelled
+from index.answer.coverage import COVER_PASSAGES, meant, said_across, says_subject, unheard_names, unknown, unspelled
 from index.answer.joiner import join
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
@@ -185,7 +185,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
                    else NOT_COVERED[q.lang])
         return abstain(q, listed, message)
-    hand = choose(scored, ranking.term_weights)
+    # Another article's sentence answers only if it says what the question is about (the joiner holds
+    # the same rule): a close score alone added the Alaska summit's date to "when did the Expo close".
+    hand = [c for c in choose(scored, ranking.term_weights)
+            if c.hit.passage.doc_path == scored[0].hit.passage.doc_path or says_subject(q, c.hit.passage)]
     chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
     chosen = _with_antecedent(chosen, scored)
     chosen = with_quoted_words(chosen, scored, MAX_SENTENCES, bool(WORDS_ASKED.search(q.text)))

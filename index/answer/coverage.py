@@ -11,10 +11,11 @@ from collections.abc import Callable, Container
 
 import numpy as np
 
+from index.answer.question import asked_terms
 from index.answer.words import terms as term_list
 from index.text.glossary import english, said
 from index.text.romaji import named_in
-from index.types import Hit, Passage, Ranking
+from index.types import Hit, Passage, Query, Ranking
 
 # Only the best passages' sentences can cover a term: the answer would come from them.
 COVER_PASSAGES = 3
@@ -64,6 +65,20 @@ def names_said(names: list[str], lang: str, p: Passage) -> float:
     else:
         found = [w for w in names if said([w], lang, p.lang, words) or named_in(w, text)]
     return len(found) / len(names)
+
+
+def says_subject(q: Query, p: Passage) -> bool:
+    """Whether a passage or its article's title says a word of what the question is about, beyond the
+    noun naming what it asks for: in the question's language, through the glossary, or in the other
+    script's readings ("Yashio" is 八潮). Another article's sentence joins an answer only then: in the
+    sample library 「万博の閉幕日はいつ?」 added the Alaska summit's date sentence, which says only 「日」."""
+    asked = set(asked_terms(q.text))
+    subject = [t for t in q.terms if t not in asked]
+    if not subject:
+        return True
+    text = f"{p.title}\n{p.text}" if p.title else p.text
+    return bool(said(subject, q.lang, p.lang, term_list(text))) \
+        or (p.lang != q.lang and any(named_in(w, text) for w in subject))
 
 
 def _verbs(noun: str) -> tuple[str, ...]:

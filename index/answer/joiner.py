@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.answer.answer_type import gives, types_asked
+from index.answer.coverage import says_subject
 from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
 from index.answer.words import cover_weights, same_claim, second_opinion, terms
@@ -33,7 +34,8 @@ RUNNERS_UP = 11
 # pairs, where another article is never that far; in the sample library (the Osaka Expo, the
 # Alaska summit, rice prices) "When did the Expo close?" added two Alaska sentences (0.13 and
 # 0.14 behind). On the question sets it moved one fit answer (news_b) and nothing unseen, each set
-# over its own articles or all as one library (NOTES.md, session 37).
+# over its own articles or all as one library (NOTES.md, session 37). Closer than that, it must still
+# say what the question is about (coverage.says_subject).
 OTHER_ARTICLE_GAP = 0.10
 _NUMBER = re.compile(r"\d[\d,.]*")
 _TWO_ASKS = re.compile(r"[?？].+[?？]|あと[、,]|それと|また[、,]|\band (?:how|what|who|which|when|where|why)\b|"
@@ -57,7 +59,8 @@ def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], m
     for i in np.argsort(-p):
         if p[i] < model.join_above or len(chosen) >= most:
             break
-        if rows[i].same_article or rows[i].passage_gap <= OTHER_ARTICLE_GAP:
+        if rows[i].same_article or (rows[i].passage_gap <= OTHER_ARTICLE_GAP
+                                    and says_subject(q, pool[i + 1].hit.passage)):
             if not any(same_claim(pool[i + 1].text, c.text) for c in chosen):
                 chosen.append(pool[i + 1])
     return chosen

@@ -1,9 +1,11 @@
 """Whether the best passages say the nouns of a question."""
 from dataclasses import replace
 
-from index.answer.coverage import names_said, said_across, unheard_names, unknown, unspelled
-from index.text.terms import terms
-from index.types import Hit, Passage
+import numpy as np
+
+from index.answer.coverage import names_said, said_across, says_subject, unheard_names, unknown, unspelled
+from index.text.terms import query_terms, terms
+from index.types import Hit, Passage, Query
 
 
 def _hit(text: str) -> Hit:
@@ -93,3 +95,22 @@ def test_a_hyphenated_name_is_known_and_said_where_its_parts_are():
     assert unknown(["kusunoki-yu", "kusunoki-cho"], ranking) == ["kusunoki-cho"]
     p = replace(_hit("The wooden door of Kusunoki-yu opened again.").passage, lang="en")
     assert names_said(["kusunoki-yu", "kusunoki-cho"], "en", p) == 0.5
+
+
+def _question(text: str, lang: str) -> Query:
+    return Query(text, lang, np.zeros(4, np.float32), query_terms(text))
+
+
+def test_a_passage_says_the_subject_only_beyond_the_noun_asked_for():
+    """「日」 names what 「開通日はいつ」 asks for, so a summit's date says nothing of the bridge; 開通 does."""
+    question = _question("花園大橋の開通日はいつ?", "ja")
+    assert not says_subject(question, _hit("首脳会談は8月15日に行われた。").passage)
+    assert says_subject(question, _hit("大橋の開通は3月3日だった。").passage)
+
+
+def test_a_passage_of_the_other_language_says_the_subject_by_gloss_or_reading():
+    """An English question's subject is said by a Japanese passage through JMdict (選挙 = election) or a name's reading (八潮 = Yashio)."""
+    question = _question("What was the turnout in the Yashio mayoral election?", "en")
+    assert says_subject(question, _hit("八潮町では新しい橋が開通した。").passage)
+    assert says_subject(question, _hit("町長選挙の投票は日曜日だった。").passage)
+    assert not says_subject(question, _hit("首脳会談は8月15日に行われた。").passage)

@@ -67,6 +67,18 @@ def test_another_article_far_behind_the_leads_passage_never_joins():
     assert join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, _model(0.5, other_than_lead=10.0)) == [LEAD]
 
 
+def test_another_article_joins_only_when_it_says_what_the_question_is_about():
+    """Another article's close runner-up joins only when its passage says a question word other than the one
+    naming what is asked: a summit's date does not answer when a bridge opened, for all its 「日」."""
+    question = _query("花園大橋の開通日はいつ?", "ja")
+    lead = _scored("The Hanazono Bridge opened to traffic on 3 March.", 0.20, pid=1, lang="en")
+    summit = _scored("首脳会談は8月15日に行われた。", 0.18, pid=2, lang="ja")
+    bridge = _scored("大橋の開通は3月3日だった。", 0.17, pid=3, lang="ja")
+    scored = [lead, summit, bridge]
+    model = _model(0.5, intercept=5.0)  # every runner-up is likely
+    assert join(question, _ranking(scored), scored, [lead], 3, model) == [lead, bridge]
+
+
 def test_answer_keeps_its_length_limit_and_drops_near_repeats():
     """No more than `most` sentences, and a runner-up that repeats a chosen one is left out."""
     repeat = _scored("The bridge's main towers stand 168 metres high.", 0.195, pid=3, lang="en")
@@ -134,3 +146,15 @@ def test_two_part_question_gets_its_other_half_from_the_other_language(tmp_path,
         by_rule = compose(q, eng.searcher.rank(q, k=8), 5, eng.embedder.embed_queries, joiner=rule)
         assert not all(part in " ".join(s.text for s in by_rule.sentences) for part in ("Kaiho", "152メートル"))
     eng.close()
+
+
+def test_the_sample_librarys_expo_question_is_answered_from_the_expo_article_alone(tmp_path, embedder):
+    """「万博の閉幕日はいつ?」 over the sample library cites the Expo article only: the Alaska summit's date says nothing of the Expo."""
+    from index.engine import Engine
+    from tests.paths import SAMPLE_CORPUS
+
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([SAMPLE_CORPUS])
+    answer = eng.ask("万博の閉幕日はいつ?")
+    assert "13 October 2025" in answer.sentences[0].text
+    assert {answer.citations[s.n - 1].path.rsplit("/", 1)[-1] for s in answer.sentences} == {"osaka_expo_closing_en.txt"}
