@@ -185,8 +185,8 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
                    else NOT_COVERED[q.lang])
         return abstain(q, listed, message)
-    # Another article's sentence answers only if it says what the question is about (the joiner holds
-    # the same rule): a close score alone added the Alaska summit's date to "when did the Expo close".
+    # Another article's sentence answers only if it says what the question is about, here as in the
+    # joiner, where a close score alone added the Alaska summit's date to 「万博の閉幕日はいつ?」.
     hand = [c for c in choose(scored, ranking.term_weights)
             if c.hit.passage.doc_path == scored[0].hit.passage.doc_path or says_subject(q, c.hit.passage)]
     chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)

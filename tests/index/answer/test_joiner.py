@@ -158,3 +158,4 @@ def test_the_sample_librarys_expo_question_is_answered_from_the_expo_article_alo
     answer = eng.ask("万博の閉幕日はいつ?")
     assert "13 October 2025" in answer.sentences[0].text
     assert {answer.citations[s.n - 1].path.rsplit("/", 1)[-1] for s in answer.sentences} == {"osaka_expo_closing_en.txt"}
+    eng.close()
