@@ -54,11 +54,16 @@ def unheard_names(names: list[str], question: str, lang: str, ranking: Ranking, 
     return [n for n in unknown(names, ranking) if not said_across([n], question, lang, hits, terms)]
 
 
+def titled(p: Passage) -> str:
+    """A passage's text after its article's title: a passage says what its article is about too."""
+    return f"{p.title}\n{p.text}" if p.title else p.text
+
+
 def names_said(names: list[str], lang: str, p: Passage) -> float:
     """The share of a question's names (in `lang`, question.nouns' normal forms) that a passage or
     its article's title says: as the question writes them in its own language; in the other,
     through the glossary or the name's reading ("Shiomi" is 潮見, 瀬川 is "Segawa")."""
-    text = f"{p.title}\n{p.text}" if p.title else p.text
+    text = titled(p)
     words = term_list(text)
     if p.lang == lang:
         found = [w for w in names if w in words or w in text or _hyphen_parts_in(w, words)]
@@ -76,7 +81,7 @@ def says_subject(q: Query, p: Passage) -> bool:
     subject = [t for t in q.terms if t not in asked]
     if not subject:
         return True
-    text = f"{p.title}\n{p.text}" if p.title else p.text
+    text = titled(p)
     return bool(said(subject, q.lang, p.lang, term_list(text))) \
         or (p.lang != q.lang and any(named_in(w, text) for w in subject))
 

@@ -47,8 +47,9 @@ def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], m
     """The lead (scored[0]) and the runners-up the model gives at least its operating point, most
     likely first, near-repeats and other articles far behind the lead's or saying nothing of what
     the question is about (coverage.says_subject) left out, `most` sentences at most; `hand` (the
-    margin rule's choice) when the candidates are in one language or no fitted model is at hand. `model` is one a fit tries, else the committed one; a model without an
-    operating point does not decide."""
+    margin rule's choice) when the candidates are in one language or no fitted model is at hand.
+    `model` is one a fit tries, else the committed one; a model without an operating point does
+    not decide."""
     model = model or load(MODEL_PATH, FEATURES)
     pool = scored[:RUNNERS_UP + 1]
     if model is None or model.join_above is None or len({c.hit.passage.lang for c in pool}) < 2:
