@@ -10,6 +10,10 @@ from ..types import Nouns
 
 # Nouns that name things; adverb-like (最初, 前夜) and counter-like (度) nouns do not.
 _FOCUS_SUB = {("固有名詞", None), ("普通名詞", "一般"), ("普通名詞", "サ変可能")}
+# Nouns that name the kind of answer wanted, not what the question is about: 「アンカラの戦いは何年に
+# 起こった出来事か」 was declined as about an 「出来事」 no article used, and 「採用された年月は?」 for
+# 「年月」, while the articles gave the year. A library that never writes one still answers.
+ANSWER_KINDS = frozenset("出来事 年月 年月日 日付 日時 時期 年代 人物 人名 場所 地名".split())
 
 
 # The ranking reads a question's names and the answer step its nouns: Sudachi reads it once.
@@ -41,7 +45,8 @@ def nouns(text: str) -> Nouns:
         form = m.normalized_form()
         if pos[1] == "固有名詞":
             names.append(form)
-        if ((pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB) and form not in JA_STOP:
+        if ((pos[1], None) in _FOCUS_SUB or (pos[1], pos[2]) in _FOCUS_SUB) and form not in JA_STOP \
+                and form not in ANSWER_KINDS:
             focus.append(form)
     return Nouns(list(dict.fromkeys(focus)), list(dict.fromkeys(names)))
 

@@ -7,7 +7,7 @@ from index.types import Block, Chunk, Document, Span
 
 # Part of every article's digest (ingest/pipeline.py): when how text is cut changes, the next
 # ingest re-reads every article, which until then answers with its old passages.
-VERSION = "3"
+VERSION = "4"
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.
 TARGET_CHARS = 320
@@ -27,6 +27,10 @@ _QUOTATIVE = ("と", "っ", "、")
 # 含む。）又はその不作為については、審査請求をすることができない。」 was cut after 「含む。）」, and the
 # answer quoted the half without 審査請求. An aside that follows a full stop is a sentence of its own.
 _ASIDE_PAIRS = {"（": "）", "(": ")"}
+# 「またベライゾンは買収後、Yahoo! Holdingsという子会社を設立した。」 was cut after 「Yahoo!」, and the
+# answer quoted half a sentence without the name: in a Japanese line, a half-width ! or ? right after
+# a Latin letter belongs to a name (Yahoo!ニュース, Hey! Say! JUMP) unless the line ends there.
+_JA_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # English full stop + space + an upper-case letter, digit or quote starts a new sentence,
 # unless the word before the dot is a known abbreviation (Mr., U.S., Oct.).
 _EN_END = re.compile(r"(?<=[.])[\"'”’)]*\s+(?=[\"“A-Z0-9])")
@@ -62,7 +66,9 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # …を含む。）又は…: so does a sentence around an aside.
         aside = m.group().endswith(tuple(_ASIDE_PAIRS.values())) and m.end() < len(line) and any(
             b == m.end() - 1 and a > 0 and line[a - 1] not in _STOPS for a, b in asides)
-        if not (inside or quoted or aside):
+        named = (m.group()[0] in "!?" and m.start() > 0 and line[m.start() - 1].isascii()
+                 and line[m.start() - 1].isalpha() and m.end() < len(line.rstrip()) and _JA_CHAR.search(line))
+        if not (inside or quoted or aside or named):
             cuts.add(start + m.end())
     for m in _EN_END.finditer(line):
         before = line[: m.start()]

@@ -8,6 +8,13 @@ def test_japanese_question_names_are_its_proper_nouns_and_latin_words():
     assert "debian" in found and "開発" not in found and "人" not in found
 
 
+def test_a_noun_naming_the_kind_of_answer_is_not_what_a_japanese_question_is_about():
+    """「…何年に起こった出来事か」「採用された年月は?」: 出来事 and 年月 name the answer's kind, so a library without them still answers."""
+    assert nouns("アンカラの戦いは何年に起こった出来事か。").focus == ["アンカラ", "戦い"]
+    assert "年月" not in nouns("グロック22が採用された年月は?").focus
+    assert "観客" in nouns("試合の観客数は?").focus
+
+
 def test_english_question_names_are_its_capitalised_content_words():
     """An English question's names are its capitalised words, not its question word or common nouns."""
     assert nouns("How many passengers did Aizawa's self-driving bus carry?").names == ["aizawa"]

@@ -41,6 +41,15 @@ def test_a_stray_bracket_does_not_hide_a_quotation():
     assert _texts(text, split_sentences(text)) == ["（注 市長は「本当だ。確かだ」と言った。", "次。"]
 
 
+def test_a_name_with_an_exclamation_mark_does_not_end_a_japanese_sentence():
+    """「Yahoo!」 inside a Japanese line is a name; ! after Japanese text, at a line's end or in English still ends one."""
+    text = "買収後、Yahoo! Holdingsという子会社を設立した。Yahoo!ニュースが報じた。対面!次へ。出典: Yahoo!"
+    assert _texts(text, split_sentences(text)) == [
+        "買収後、Yahoo! Holdingsという子会社を設立した。", "Yahoo!ニュースが報じた。", "対面!", "次へ。", "出典: Yahoo!"]
+    assert _texts("He said Stop! Then he left.", split_sentences("He said Stop! Then he left.")) == [
+        "He said Stop!", "Then he left."]
+
+
 def test_line_breaks_end_sentences_even_without_punctuation():
     """Headings and datelines on their own line never glue onto the next sentence."""
     text = "再会の地\n公開日:2025/08/18\n本文です。"
