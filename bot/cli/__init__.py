@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("citebot: interrupted; the index is as it was before this command.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `citebot ask … | head` closed the pipe: stop quietly, and point stdout elsewhere so that
+        # Python's own flush at exit does not print the traceback after all.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _log_to_file() -> None:
