@@ -162,14 +162,14 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if len(focus) >= NOTHING_KNOWN_NOUNS and len(missing) == len(focus) \
             and not said_across(missing, q.text, q.lang, ruled[:NOTHING_SAID_PASSAGES], terms):
         return abstain(q, listed, NOT_COVERED[q.lang])
-    scored = score_sentences(q, ranking, hits[:ANSWER_PASSAGES])
+    scored = on_subject(q, score_sentences(q, ranking, hits[:ANSWER_PASSAGES]))
     if not scored:
         return abstain(q, listed)
     value = value_asked(q)
     # The Japanese rule stays off when a best passage is in the other language, as it was fitted;
     # the English one holds either way (on the fit sets it declines no answerable question).
     if value is not None and (q.lang == "en" or not other_language):
-        counted = scored if ranking.ruled is None else score_sentences(q, ranking, ruled[:ANSWER_PASSAGES])
+        counted = scored if ranking.ruled is None else on_subject(q, score_sentences(q, ranking, ruled[:ANSWER_PASSAGES]))
         if not any(value[c.hit.passage.lang].search(c.text) for c in counted[:COUNT_SENTENCES]):
             return abstain(q, listed, NO_COUNT[q.lang])
     # Read across languages too: a decline for a name the answer's article writes in its own script
@@ -200,6 +200,20 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     if observe is not None:
         observe(backing)
     return replace(cited_answer(q, chosen, ranking.sources, k, hits[:k]), confidence=probability(backing))
+
+
+def on_subject(q: Query, scored: list[Scored]) -> list[Scored]:
+    """The candidates whose passage says what the question is about (coverage.says_subject), when
+    any does; all of them otherwise. Over the sample library 「大阪万博の会場はどこ?」 led with the
+    Alaska summit's 「会場は…」, and "How many people attended the summit press conference?" was
+    answered with the Expo's visitors: the asked-for noun alone matched."""
+    says: dict[str, bool] = {}
+    for c in scored:
+        p = c.hit.passage
+        if p.id not in says:
+            says[p.id] = says_subject(q, p)
+    about = [c for c in scored if says[c.hit.passage.id]]
+    return about or scored
 
 
 def _with_line(chosen: list[Scored], scored: list[Scored], line: re.Pattern) -> list[Scored]:

@@ -74,16 +74,30 @@ def names_said(names: list[str], lang: str, p: Passage) -> float:
 
 def says_subject(q: Query, p: Passage) -> bool:
     """Whether a passage or its article's title says a word of what the question is about, beyond the
-    noun naming what it asks for: in the question's language, through the glossary, or in the other
-    script's readings ("Yashio" is 八潮). Another article's sentence joins an answer only then: in the
-    sample library 「万博の閉幕日はいつ?」 added the Alaska summit's date sentence, which says only 「日」."""
+    noun naming what it asks for: as spelled (in either language), through the glossary, or in the
+    other script's readings ("Yashio" is 八潮). Another article's sentence joins an answer only then: in
+    the sample library 「万博の閉幕日はいつ?」 added the Alaska summit's date sentence, which says only
+    「日」; and an answer is read from such passages when any candidate's is (compose.on_subject)."""
     asked = set(asked_terms(q.text))
     subject = [t for t in q.terms if t not in asked]
     if not subject:
         return True
     text = titled(p)
-    return bool(said(subject, q.lang, p.lang, term_list(text))) \
+    words = term_list(text)
+    return bool(said(subject, q.lang, p.lang, words)) or _spelled(subject, words) \
         or (p.lang != q.lang and any(named_in(w, text) for w in subject))
+
+
+# An English verb's forms that `terms` keeps whole ("knocked", "knocking"): the question's "knock" is said.
+_INFLECTIONS = ("ed", "d", "ing", "s", "es")
+
+
+def _spelled(wanted: list[str], words: tuple[str, ...]) -> bool:
+    """Whether `words` spell one of `wanted` as it is, in either language ("Eastgate" in 「Eastgateの
+    分館…」 and in the English article), or an English one in a verb form ("knock", "knocked")."""
+    have = set(words)
+    return any(w in have or (w.isascii() and len(w) > 3 and any(w + end in have for end in _INFLECTIONS))
+               for w in wanted)
 
 
 def _verbs(noun: str) -> tuple[str, ...]:

@@ -3,7 +3,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose
+from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose, on_subject
+from index.text.terms import query_terms
 from index.types import Hit, Passage, Query, Scored, Sentence
 
 
@@ -557,3 +558,24 @@ def test_an_articles_lead_yields_to_an_equally_close_sentence_that_says_what_was
     assert _ranked_pair(q, lead, size) == [size.text, lead.text]
     far = _scored("The site covers about 48 hectares.", 0.1 - 0.2, pid=2)
     assert _ranked_pair(q, lead, far)[0] == lead.text
+
+
+def test_the_answer_reads_only_passages_that_say_what_the_question_is_about_when_any_does():
+    """「大阪万博の会場はどこ?」: the summit's 「会場は…」 says only the noun asked for, the Expo passage its subject."""
+    q = Query("大阪万博の会場はどこ?", "ja", np.zeros(4, np.float32), query_terms("大阪万博の会場はどこ?"))
+    summit = _scored("会場は米軍基地だった。", 0.5, pid=1, lang="ja")
+    expo = _scored("The Osaka Expo ran on Yumeshima.", 0.4, pid=2)
+    assert on_subject(q, [summit, expo]) == [expo]
+    assert on_subject(q, [summit]) == [summit]
+
+
+def test_the_sample_librarys_expo_venue_question_leads_with_the_expo(tmp_path, embedder):
+    """「大阪万博の会場はどこ?」 over the sample library leads with the Expo on Yumeshima, not the Alaska summit's venue."""
+    from index.engine import Engine
+    from tests.paths import SAMPLE_CORPUS
+
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    eng.ingest([SAMPLE_CORPUS])
+    answer = eng.ask("大阪万博の会場はどこ?")
+    assert "Yumeshima" in answer.sentences[0].text, answer.text
+    eng.close()

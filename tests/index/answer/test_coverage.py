@@ -114,3 +114,12 @@ def test_a_passage_of_the_other_language_says_the_subject_by_gloss_or_reading():
     assert says_subject(question, _hit("八潮町では新しい橋が開通した。").passage)
     assert says_subject(question, _hit("町長選挙の投票は日曜日だった。").passage)
     assert not says_subject(question, _hit("首脳会談は8月15日に行われた。").passage)
+
+
+def test_a_subject_word_is_said_as_spelled_in_either_language_and_in_its_verb_forms():
+    """「Eastgateの分館…」 is said by an English passage that writes "Eastgate"; "knock" by one that writes "knocked"."""
+    english = replace(_hit("The Eastgate branch could reopen in September.").passage, lang="en")
+    assert says_subject(_question("Eastgateの分館はいつ再開する?", "ja"), english)
+    doors = replace(_hit("Staff knocked on more than 1,900 doors.").passage, lang="en")
+    assert says_subject(_question("How many doors did the salesmen knock on?", "en"), doors)
+    assert not says_subject(_question("How many doors did the salesmen paint?", "en"), doors)
