@@ -205,15 +205,10 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
 def on_subject(q: Query, scored: list[Scored]) -> list[Scored]:
     """The candidates whose passage says what the question is about (coverage.says_subject), when
     any does; all of them otherwise. Over the sample library 「大阪万博の会場はどこ?」 led with the
-    Alaska summit's 「会場は…」, and "How many people attended the summit press conference?" was
-    answered with the Expo's visitors: the asked-for noun alone matched."""
-    says: dict[str, bool] = {}
-    for c in scored:
-        p = c.hit.passage
-        if p.id not in says:
-            says[p.id] = says_subject(q, p)
-    about = [c for c in scored if says[c.hit.passage.id]]
-    return about or scored
+    Alaska summit's 「会場は…」: the noun asked for was all the two shared."""
+    passages = {c.hit.passage.id: c.hit.passage for c in scored}
+    about = {i for i, p in passages.items() if says_subject(q, p)}
+    return [c for c in scored if c.hit.passage.id in about] or scored
 
 
 def _with_line(chosen: list[Scored], scored: list[Scored], line: re.Pattern) -> list[Scored]:
