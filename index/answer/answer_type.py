@@ -93,7 +93,7 @@ _COUNTRIES = r"(?:か|カ|ヶ|ヵ|ケ|箇)国"
 _COUNTER_FORMS = {**dict.fromkeys(("か月", "カ月", "ヶ月", "ヵ月", "ケ月", "箇月"), _MONTHS),
                   **dict.fromkeys(("カ国", "か国", "ヶ国", "ヵ国", "ケ国"), _COUNTRIES),
                   "個": r"(?:個|つ)", "キロ": r"(?:キロ|km|kg|ｋｍ|ｋｇ)", "メートル": r"(?:メートル|m\b|ｍ)",
-                  "トン": r"(?:トン|t\b)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
+                  "トン": r"(?:トン|t\b)", "人": r"(?:人|名)", "倍": _ANY_NUMBER, "割": _ANY_NUMBER, "%": _SHARE, "パーセント": _SHARE, "歳": r"(?:歳|才)"}
 # 「何人」 is also "what people": 「何人の圧力により崩壊寸前」 is answered by 「セルビア人」 (JSQuAD's fit
 # articles: 11 of 45 何人 questions), so the count rule takes a people's name in katakana too. Only
 # the rule: the answer-type bonus would lift "ベトナム人の生徒" for "生徒は何人?".
@@ -108,6 +108,20 @@ _DIGIT = re.compile(r"\d")
 _EN_AMOUNT_ASKED = re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spen[dt]|charge[sd]?|price[sd]?|fees?|fares?|"
                               r"budget|worth|tickets?|admission|rent)\b|\bhow much money\b", re.I)
 _EN_COUNT_ASKED = re.compile(r"\bhow (?:many|old)\b", re.I)
+# "How many people attended…" is not answered by a Japanese sentence's 「約3時間」 or 「8月15日」: what
+# is counted names its counter there ("約900人", "120名", "1,240世帯", "3回"). Other counted things
+# keep any numeral: their counters are too many to list.
+_EN_COUNTED = re.compile(r"\bhow many (?:(?:more|new|other|extra|older|young|younger|elderly|local|foreign|"
+                         r"registered|regular|full-time|part-time|senior|junior|adult|international)\s+)*(?:"
+                         r"(?P<persons>people|persons|visitors|students|pupils|volunteers|members|passengers|riders|"
+                         r"doctors|nurses|patients|residents|kids|children|donors|journalists|workers|employees|staff|"
+                         r"tourists|participants|attendees|spectators|fans|users|customers|teachers|applicants|guests|"
+                         r"voters|runners|players|athletes|officers|victims|survivors|evacuees|adults|"
+                         r"women|men|girls|boys|citizens|pensioners|retirees|farmers|shoppers|readers|viewers|"
+                         r"candidates|trainees|recruits|signatories|borrowers)|"
+                         r"(?P<households>households|homes|families)|(?P<times>times))\b", re.I)
+_EN_COUNTERS = {"persons": "(?:人|名)", "households": "(?:世帯|戸|軒|棟|家庭|家族)",
+                "times": "(?:回|度|倍)"}  # "how many times higher" is 「3倍」
 _JA_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十百千万億]")
 
 
@@ -121,6 +135,8 @@ def value_asked(q: Query) -> dict[str, re.Pattern] | None:
         return None if count is None else {"ja": count, "en": _DIGIT}
     if _EN_AMOUNT_ASKED.search(q.text):
         return {"ja": _JA_AMOUNT, "en": _AMOUNT}
+    if m := _EN_COUNTED.search(q.text):
+        return {"ja": re.compile(_NUMERAL + _EN_COUNTERS[m.lastgroup]), "en": _NUMBER}
     if _EN_COUNT_ASKED.search(q.text):
         return {"ja": _JA_NUMERAL, "en": _NUMBER}
     return None

@@ -136,3 +136,21 @@ def test_a_who_question_is_answered_by_a_sentence_naming_a_person():
     assert gives(hall, "Hall director Tamotsu Higure said the organ was ready.", None)
     assert not gives(hall, "SHINONARI, Kozueno Prefecture — For most of the last decade, the organ was silent.", None)
     assert wanted("Where do the students who estimate crowd numbers come from?", "en") == []
+
+
+def test_a_count_of_people_is_answered_by_a_number_of_people():
+    """"How many people…" is answered in Japanese by 「約900人」 or 「120名」, not by 「約3時間」 or 「8月15日」; 「何人」 takes 名 too."""
+    from index.answer.answer_type import value_asked
+
+    def value(text, lang):
+        return value_asked(Query(text, lang, np.zeros(4, np.float32), []))
+
+    people = value("How many people attended the summit press conference?", "en")
+    assert people["ja"].search("参加者は延べ約900人にのぼった") and people["ja"].search("記者120名が詰めかけた")
+    assert not people["ja"].search("会談は約3時間に及んだが、2025年8月15日に行われた")
+    assert people["en"].search("Some 900 reporters came")
+    assert value("How many more older volunteers signed up?", "en")["ja"].search("ボランティアは12人増えた")
+    assert value("How many households got the subsidy?", "en")["ja"].search("約1,240世帯が対象")
+    assert value("How many times has the fair been held?", "en")["ja"].search("今年で5回目")
+    assert value("How many shops took part?", "en")["ja"].search("参加した店は約30")
+    assert value("参加した記者は何人?", "ja")["ja"].search("記者120名が詰めかけた")
