@@ -19,7 +19,7 @@ from functools import lru_cache
 from index.answer.citations import to_citation
 from index.answer.compose import score_sentences
 from index.answer.question import nouns
-from index.text.glossary import glossed, translated
+from index.text.glossary import said
 from index.text.romaji import named_in
 from index.text.terms import fold, terms, tokenizer
 from index.types import Citation, Hit, Query, Ranking, Scored
@@ -134,49 +134,7 @@ def _said(words: list[str], lang: str, plang: str, context: str) -> set[str]:
     if plang == lang:
         return set(words) & set(terms(context))
     named = {t for t in words if named_in(t, context)}
-    return named | _said_inflected([t for t in words if t not in named], lang, terms(context))
-
-
-def _said_inflected(words: list[str], lang: str, text_terms: list[str]) -> set[str]:
-    """Across languages, the words the glossary says in any English form (glossary.said, with
-    each English word compared by its bases): 「上昇」 is glossed "rising", a claim or a sentence
-    says "rose" (or "rises", "risen"). A word's bases hold the word itself, so whatever
-    glossary.said finds this finds too."""
-    if lang == "en":
-        forms = {b for w in translated(text_terms) for b in _bases(w)}
-        return {w for w in words if _bases(w) & forms}
-    english_words = {b for w in text_terms for b in _bases(w)}
-    found: set[str] = set()
-    for i, j, glosses in glossed(words):
-        if any(_bases(g) & english_words for g in glosses):
-            found.update(words[i:j])
-    return found
-
-
-_IRREGULAR = dict(pair.split(":") for pair in """rose:rise risen:rise fell:fall fallen:fall won:win lost:lose grew:grow
-    grown:grow paid:pay sold:sell bought:buy built:build made:make took:take taken:take gave:give given:give
-    began:begin begun:begin drew:draw drawn:draw held:hold left:leave met:meet ran:run saw:see seen:see
-    sent:send spent:spend stood:stand told:tell thought:think went:go gone:go wrote:write written:write
-    brought:bring caught:catch fought:fight found:find kept:keep led:lead flew:fly flown:fly broke:break
-    broken:break chose:choose chosen:choose drove:drive driven:drive rode:ride spoke:speak spoken:speak
-    withdrew:withdraw withdrawn:withdraw struck:strike swept:sweep""".split())
-
-
-@lru_cache(maxsize=8192)
-def _bases(word: str) -> frozenset[str]:
-    """The forms an English word may be an inflection of (rising: rise, ris; opened: open; rose: rise)."""
-    out = {word, _IRREGULAR.get(word, word)}
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)]
-            out |= {stem, stem + "e"}
-            if len(stem) > 2 and stem[-1] == stem[-2]:
-                out.add(stem[:-1])
-    if word.endswith("ies") and len(word) > 4:
-        out.add(word[:-3] + "y")
-    elif word.endswith("s") and len(word) > 3:
-        out.add(word[:-1])
-    return frozenset(out)
+    return named | said([t for t in words if t not in named], lang, plang, terms(context))
 
 
 @lru_cache(maxsize=1024)

@@ -74,15 +74,45 @@ def translated(ja_terms: Sequence[str]) -> set[str]:
 def said(wanted: Sequence[str], wanted_lang: str, text_lang: str, text_terms: Sequence[str]) -> set[str]:
     """Which of the `wanted` terms (a question's, in order) a text's terms say: the same terms in
     the same language; across languages, an English word the glosses of the Japanese text's words
-    hold, or a Japanese term whose glosses (or its compound's) hold a word of the English text."""
+    hold, or a Japanese term whose glosses (or its compound's) hold a word of the English text,
+    each English word compared by its bases: 開け閉め is glossed "opening", 上昇 "rising", and
+    "How long does the roof take to open?" or "prices rose" say them."""
     words = set(text_terms)
     if wanted_lang == text_lang:
         return set(wanted) & words
     if wanted_lang == "en":
-        return set(wanted) & translated(text_terms)
+        forms = {b for w in translated(text_terms) for b in bases(w)}
+        return {w for w in wanted if bases(w) & forms}
     wanted = list(wanted)
+    english_words = {b for w in words for b in bases(w)}
     found: set[str] = set()
     for i, j, glosses in glossed(wanted):
-        if glosses & words:
+        if any(bases(g) & english_words for g in glosses):
             found.update(wanted[i:j])
     return found
+
+
+_IRREGULAR = dict(pair.split(":") for pair in """rose:rise risen:rise fell:fall fallen:fall won:win lost:lose grew:grow
+    grown:grow paid:pay sold:sell bought:buy built:build made:make took:take taken:take gave:give given:give
+    began:begin begun:begin drew:draw drawn:draw held:hold left:leave met:meet ran:run saw:see seen:see
+    sent:send spent:spend stood:stand told:tell thought:think went:go gone:go wrote:write written:write
+    brought:bring caught:catch fought:fight found:find kept:keep led:lead flew:fly flown:fly broke:break
+    broken:break chose:choose chosen:choose drove:drive driven:drive rode:ride spoke:speak spoken:speak
+    withdrew:withdraw withdrawn:withdraw struck:strike swept:sweep""".split())
+
+
+@lru_cache(maxsize=8192)
+def bases(word: str) -> frozenset[str]:
+    """The forms an English word may be an inflection of (rising: rise, ris; opened: open; rose: rise)."""
+    out = {word, _IRREGULAR.get(word, word)}
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            root = word[: -len(suffix)]
+            out |= {root, root + "e"}
+            if len(root) > 2 and root[-1] == root[-2]:
+                out.add(root[:-1])
+    if word.endswith("ies") and len(word) > 4:
+        out.add(word[:-3] + "y")
+    elif word.endswith("s") and len(word) > 3:
+        out.add(word[:-1])
+    return frozenset(out)

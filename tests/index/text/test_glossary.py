@@ -25,3 +25,13 @@ def test_said_finds_a_questions_terms_in_either_language():
     assert said(["bridge", "toll"], "en", "en", ["toll", "car"]) == {"toll"}
     assert said(["employee", "bus"], "en", "ja", terms("従業員がバスに移る")) == {"employee", "bus"}
     assert said(terms("従業員と潮霧"), "ja", "en", terms("Of the 38 employees, 21 will move.")) == {"従業", "員"}
+
+
+def test_said_across_languages_reads_an_english_word_in_any_of_its_forms():
+    """開け閉め is glossed "opening", 上昇 "rising": "open", "opened" and "rose" say them, either way round; a same-language match stays exact."""
+    from index.text.glossary import said
+
+    assert said(["open", "roof"], "en", "ja", terms("屋根は全面を約18分で開け閉めできる")) == {"open", "roof"}
+    assert said(["rose"], "en", "ja", terms("価格が上昇した")) == {"rose"}
+    assert said(terms("開け閉め"), "ja", "en", terms("The roof opened in 18 minutes.")) == {"開け閉め"}
+    assert said(["open"], "en", "en", ["opening"]) == set()
