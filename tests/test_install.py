@@ -35,6 +35,22 @@ def test_every_declared_dependency_is_pinned_in_the_constraints():
         assert name in pinned, f"{name} is not in constraints.txt: run scripts/refresh-constraints"
 
 
+def test_every_data_file_the_code_reads_is_packaged():
+    """Each non-Python file under index/ and bot/ (fitted models, glossary, sample articles) is in pyproject's package data."""
+    import subprocess
+    from fnmatch import fnmatch
+
+    tracked = subprocess.run(["git", "ls-files", "index", "bot"], cwd=REPO, capture_output=True, text=True, check=True)
+    data = [Path(line) for line in tracked.stdout.splitlines() if not line.endswith(".py")]
+    if not data:
+        pytest.skip("not a git checkout")
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    missing = [str(path) for path in data
+               if not any(fnmatch(str(path.relative_to(package)), pattern)
+                          for package, patterns in declared.items() if path.parts[0] == package for pattern in patterns)]
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing}"
+
+
 def test_trafilatura_extracts_a_page_without_an_article_element():
     """trafilatura and its HTML cleaner import and extract text (a missing lxml_html_clean fails here by name)."""
     import lxml_html_clean  # noqa: F401 - jusText imports it; pip 23 leaves it out unless declared
