@@ -5,9 +5,10 @@ import re
 
 from index.types import Block, Chunk, Document, Span
 
-# Part of every article's digest (ingest/pipeline.py): when how text is cut changes, the next
-# ingest re-reads every article, which until then answers with its old passages.
-VERSION = "4"
+# Part of every article's digest (ingest/pipeline.py): when how text is read or cut changes, the
+# next ingest re-reads every article, which until then answers with its old passages and metadata.
+# 5: a plain news header read in Japanese too (媒体:, 日付:), so such a file gains its URL and date.
+VERSION = "5"
 # A passage of a few hundred characters fits multilingual-e5-small's 512 tokens with room
 # for the title/section prefix, and is short enough that its vector stays about one thing.
 TARGET_CHARS = 320

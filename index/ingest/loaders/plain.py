@@ -1,4 +1,4 @@
-"""`.txt` articles: plain news (a URL:/Date: header), matome posts (handed on), or plain text."""
+"""`.txt` articles: plain news (a URL:/Date:/媒体: header), matome posts (handed on), or plain text."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,13 @@ from ...types import Document
 from .common import iso_date, lines_of, make_document, short_outlet, trimmed_block
 from .matome import load_matome
 
-_HEADER = re.compile(r"^\s*(url|date|source|outlet|publisher)\s*[:：]\s*(.*?)\s*$", re.I)
+_HEADER = re.compile(r"^\s*([^\s:：]{1,8})\s*[:：]\s*(.*?)\s*$")
+# A header line's name -> the field it gives, in English or Japanese ("媒体: 杜松日報" before the URL
+# line lost a Japanese article its URL, date and outlet); None: a known line that gives no field.
+_FIELDS = {"url": "url", "link": "url", "date": "date", "published": "date", "source": "outlet",
+           "outlet": "outlet", "publisher": "outlet", "author": None, "by": None,
+           "媒体": "outlet", "配信元": "outlet", "発行元": "outlet", "掲載紙": "outlet", "日付": "date",
+           "配信日": "date", "掲載日": "date", "発行日": "date", "記者": None, "筆者": None}
 _MATOME_MARKERS = re.compile(r"^\s*(?:✅|公開日\s*[:：])|出典\s*/\s*画像元", re.M)
 _SENTENCE_END = ("。", ".", "!", "?", "！", "？", "」")
 
@@ -31,10 +37,11 @@ def _news_header(lines: list[tuple[int, str]]) -> tuple[int, int, dict[str, str]
     body_at = len(lines)
     for i in content[1:]:
         match = _HEADER.match(lines[i][1])
-        if not match:
+        if not match or (key := match[1].lower()) not in _FIELDS:
             body_at = i
             break
-        fields.setdefault(match[1].lower(), match[2])
+        if (field := _FIELDS[key]) is not None:
+            fields.setdefault(field, match[2])
     if "url" not in fields and "date" not in fields:
         return None
     return content[0], body_at, fields
@@ -49,7 +56,7 @@ def _load_news(path: str, text: str, lines: list[tuple[int, str]], title_at: int
     start = len(title) + 2
     block = trimmed_block(clean, start, len(clean))
     url = fields.get("url") or None
-    outlet = short_outlet(fields.get("source") or fields.get("outlet") or fields.get("publisher"))
+    outlet = short_outlet(fields.get("outlet"))
     return make_document(path, title, clean, [block] if block else [], "news",
                      url=url, published=iso_date(fields.get("date")), outlet=outlet)
 

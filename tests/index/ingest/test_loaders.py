@@ -187,6 +187,15 @@ def test_news_body_is_one_block_with_bracket_lead() -> None:
     assert "URL:" not in doc.text and "Date:" not in doc.text
 
 
+def test_news_header_in_japanese_and_in_any_order(tmp_path: Path) -> None:
+    """A 媒体: line before URL: and an author line among them still give url, date and outlet."""
+    path = write(tmp_path, "n.txt", "駅前に新しい駐輪場\n媒体: 港町日報\n記者: 山田花子\nURL: https://minato.example/a/1\n"
+                                    "日付: 2025年11月3日\n\n市は3日、駅前に500台分の駐輪場を開いた。注: 無料です。\n")
+    doc = load_document(path)
+    assert (doc.format, doc.url, doc.published, doc.outlet) == ("news", "https://minato.example/a/1", "2025-11-03", "港町日報")
+    assert "山田花子" not in doc.text and doc.text.rstrip().endswith("注: 無料です。")
+
+
 def test_news_header_must_follow_title(tmp_path: Path) -> None:
     """A 'Date:' line deep in the body does not make a plain text a news file."""
     path = write(tmp_path, "p.txt", "A title\n\nFirst paragraph.\n\nSecond paragraph.\nDate: 2025-01-01\n")
