@@ -3,8 +3,8 @@ questions asked of all of them.
 
 A news set holds 4 to 12 articles on two to four topics, so its questions choose among few
 articles; a user's library holds many on every theme (another town's hospital, another port's
-typhoon damage). Here the unseen sets' articles are one library (32 sets since session 44: 256
-articles, 2,560 questions) and their questions are asked of it, scored as any set is. Each set's
+typhoon damage). Here the unseen sets' articles are one library (34 sets since session 45: 272
+articles, 2,720 questions) and their questions are asked of it, scored as any set is. Each set's
 corpus keeps its own folder, so two sets' files of the same name stay apart.
 """
 from __future__ import annotations
