@@ -7,7 +7,7 @@ from ...types import Document
 from .common import iso_date, lines_of, make_document, short_outlet, trimmed_block
 from .matome import load_matome
 
-_HEADER = re.compile(r"^\s*([^\s:：]{1,8})\s*[:：]\s*(.*?)\s*$")
+_HEADER = re.compile(r"^\s*([^\s:：]+)\s*[:：]\s*(.*?)\s*$")
 # A header line's name -> the field it gives, in English or Japanese ("媒体: 杜松日報" before the URL
 # line lost a Japanese article its URL, date and outlet); None: a known line that gives no field.
 _FIELDS = {"url": "url", "link": "url", "date": "date", "published": "date", "source": "outlet",

@@ -194,6 +194,8 @@ def test_news_header_in_japanese_and_in_any_order(tmp_path: Path) -> None:
     doc = load_document(path)
     assert (doc.format, doc.url, doc.published, doc.outlet) == ("news", "https://minato.example/a/1", "2025-11-03", "港町日報")
     assert "山田花子" not in doc.text and doc.text.rstrip().endswith("注: 無料です。")
+    english = write(tmp_path, "e.txt", "Bike park opens\nPublisher: Harbour Daily\nURL: https://harbour.example/1\n\nIt opened.\n")
+    assert load_document(english).outlet == "Harbour Daily"  # a name longer than the Japanese ones
 
 
 def test_news_header_must_follow_title(tmp_path: Path) -> None:
