@@ -179,11 +179,32 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class SentenceParts:
+    """What a candidate sentence's score is made of (compose._score_sentence), for the lead model."""
+
+    similarity: float  # e5: the sentence's similarity to the question
+    passage: float  # its passage's fused score
+    dense: float  # its passage's e5 part
+    lexical: float  # its passage's BM25 part
+    likely: float  # the passage model's probability (0.5 unscored)
+    cover: float  # IDF share of the question's terms it says, across languages
+    names: bool  # it says a name the question asks about
+    gives: int  # how many of the types asked it gives
+    headed: bool  # a reason is asked and its section's heading names one
+    other_language: bool  # not in the question's language
+    lead: bool  # its article's lead sentence
+    rank: int  # its passage's place among the ranked passages
+    position: int  # its place in its passage
+    second: float = 0.0  # USE-multilingual's z-score among the candidates (0 in one language)
+
+
+@dataclass(frozen=True)
 class Scored:
     hit: Hit
     sentence: Sentence
     text: str
     score: float
+    parts: SentenceParts | None = None  # None for sentences scored outside compose
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, says_subject, unheard_names, unknown, unspelled
 from index.answer.joiner import join
+from index.answer.lead import first as lead_first
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
 from index.answer.speech import WORDS_ASKED, with_quoted_words
 from index.answer.words import cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
-from index.types import Answer, Grounds, Hit, Passage, Signals, Query, Ranking, Scored, Sentence, Thresholds
+from index.types import (Answer, Grounds, Hit, Passage, Query, Ranking, Scored, Sentence, SentenceParts, Signals,
+                         Thresholds)
 
 # Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
 # or cross-lingual question the sentence that answers often sits in the 6th to 8th passage, and
@@ -185,6 +187,8 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
         message = (NOT_MENTIONED[q.lang].format(term=as_written(unknown_names[0], q.text)) if unknown_names
                    else NOT_COVERED[q.lang])
         return abstain(q, listed, message)
+    # The lead model chooses which of the close candidates leads (answer/lead.py).
+    scored = lead_first(scored)
     # Another article's sentence answers only if it says what the question is about, here as in the
     # joiner, where a close score alone added the Alaska summit's date to 「万博の閉幕日はいつ?」.
     hand = [c for c in choose(scored, ranking.term_weights)
@@ -262,10 +266,11 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     published = bool(PUBLISHED_ASKED.search(q.text))
     asked = set(asked_terms(q.text))
     out = []
-    for hit in hits:
+    for rank, hit in enumerate(hits):
         lead = hit.passage.first
-        for s, sim in ranking.sentences.get(hit.passage.id, ()):
-            scored = _score_sentence(q, shares, asked, wanted, hit, s, sim, published=published)
+        for position, (s, sim) in enumerate(ranking.sentences.get(hit.passage.id, ())):
+            scored = _score_sentence(q, shares, asked, wanted, hit, s, sim, published=published,
+                                     rank=rank, position=position, lead=lead)
             if scored is not None:
                 out.append(replace(scored, score=scored.score - LEAD_DISCOUNT) if lead else scored)
                 lead = False
@@ -279,11 +284,13 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
     z = second_opinion(scored, question)
     if z is None:
         return scored
-    return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi)) for c, zi in zip(scored, z)]
+    return [replace(c, score=c.score + SECOND_OPINION_WEIGHT * float(zi),
+                    parts=c.parts and replace(c.parts, second=float(zi))) for c, zi in zip(scored, z)]
 
 
 def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
-                    s: Sentence, sim: float, published: bool = False) -> Scored | None:
+                    s: Sentence, sim: float, published: bool = False, rank: int = 0, position: int = 0,
+                    lead: bool = False) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
     if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=published):
@@ -293,11 +300,14 @@ def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted:
     words = terms(text)
     cover = sum(shares[t] for t in said(q.terms, q.lang, p.lang, words))
     names_asked = bool(said(list(asked), q.lang, p.lang, words))
+    given, headed = gives(wanted, text, p.section), headed_reason(wanted, p.section)
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * names_asked
-    score += ANSWER_TYPE_BONUS * gives(wanted, text, p.section)
-    score += HEADED_REASON_BONUS * headed_reason(wanted, p.section)
+    score += ANSWER_TYPE_BONUS * given
+    score += HEADED_REASON_BONUS * headed
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
-    return Scored(hit, s, text, score)
+    parts = SentenceParts(sim, hit.score, hit.dense, hit.lexical, 0.5 if hit.likely is None else hit.likely, cover,
+                          names_asked, given, headed, p.lang != q.lang, lead, rank, position)
+    return Scored(hit, s, text, score, parts)
 
 
 def _clean(sentence: str) -> str:

@@ -1,0 +1,57 @@
+"""The lead model: which of the hand score's best sentences leads the answer."""
+import numpy as np
+
+from index.answer.lead import CANDIDATES, FEATURES, TreeModel, first, load, vectors
+from index.types import Hit, Passage, Scored, Sentence, SentenceParts
+
+
+def _scored(text: str, score: float, similarity: float, pid: int = 1, parts: bool = True) -> Scored:
+    p = Passage(id=pid, doc_path=f"/a{pid}.txt", text=text, start=0, end=len(text), title="t", section=None,
+                url=None, source=None, source_url=None, published=None, lang="ja")
+    s = Sentence(passage_id=pid, start=0, end=len(text), vector=np.zeros(4, np.float32))
+    made = SentenceParts(similarity, score, score, 0.0, 0.5, 0.0, False, 0, False, False, False, 0, 0) if parts else None
+    return Scored(Hit(p, score), s, text, score, made)
+
+
+def _stump(feature: str) -> TreeModel:
+    """One split: a candidate whose `feature` is above 0.5 gets log-odds +1, others -1."""
+    return TreeModel(FEATURES, 0.0, np.array([0]), np.array([FEATURES.index(feature), 0, 0]), np.array([0.5, 0, 0]),
+                     np.array([1, 0, 0]), np.array([2, 0, 0]), np.array([False, True, True]),
+                     np.array([0.0, -1.0, 1.0]), 1)
+
+
+def test_the_models_likeliest_candidate_leads_at_the_best_score():
+    """The model's pick moves to the front with the best hand score; the others keep their order."""
+    scored = [_scored("a", 0.50, 0.1), _scored("b", 0.48, 0.2), _scored("c", 0.47, 0.9), _scored("d", 0.40, 0.1)]
+    out = first(scored, _stump("similarity"))
+    assert [c.text for c in out] == ["c", "a", "b", "d"]
+    assert out[0].score == 0.50 and out[1].score == 0.50
+
+
+def test_only_the_best_candidates_compete():
+    """A sentence past the hand score's best CANDIDATES never leads, however the model likes it."""
+    scored = [_scored(str(i), 0.5 - 0.01 * i, 0.1) for i in range(CANDIDATES)] + [_scored("late", 0.3, 0.9)]
+    assert first(scored, _stump("similarity")) == scored
+
+
+def test_hand_order_stands_without_parts_or_when_the_best_is_likeliest():
+    """Sentences scored outside compose (no parts) and a model that agrees leave the order as it was."""
+    plain = [_scored("a", 0.5, 0.1, parts=False), _scored("b", 0.4, 0.9, parts=False)]
+    assert first(plain, _stump("similarity")) == plain
+    agreed = [_scored("a", 0.5, 0.9), _scored("b", 0.4, 0.1)]
+    assert first(agreed, _stump("similarity")) == agreed
+
+
+def test_features_are_read_against_the_best_candidate():
+    """Gaps are each candidate's value less the best among them; place and first-place mark the hand order."""
+    x = vectors([_scored("a", 0.5, 0.3), _scored("b", 0.4, 0.6)])
+    assert x.shape == (2, len(FEATURES))
+    gap = FEATURES.index("similarity_gap")
+    assert np.allclose(x[:, gap], [-0.3, 0.0])
+    assert list(x[:, FEATURES.index("place")]) == [0, 1] and list(x[:, FEATURES.index("first")]) == [1, 0]
+
+
+def test_committed_model_reads_these_features():
+    """lead.json loads and was fitted on the features lead.py computes (else the hand order would stand silently)."""
+    model = load()
+    assert model is not None and len(model.roots) > 0
