@@ -182,11 +182,7 @@ class Ranking:
 class SentenceParts:
     """What a candidate sentence's score is made of (compose._score_sentence), for the lead model."""
 
-    similarity: float  # e5: the sentence's similarity to the question
-    passage: float  # its passage's fused score
-    dense: float  # its passage's e5 part
-    lexical: float  # its passage's BM25 part
-    likely: float  # the passage model's probability (0.5 unscored)
+    similarity: float  # e5: the sentence's similarity to the question (its passage's scores are on its Hit)
     cover: float  # IDF share of the question's terms it says, across languages
     names: bool  # it says a name the question asks about
     gives: int  # how many of the types asked it gives

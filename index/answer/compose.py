@@ -305,8 +305,7 @@ def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted:
     score += ANSWER_TYPE_BONUS * given
     score += HEADED_REASON_BONUS * headed
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
-    parts = SentenceParts(sim, hit.score, hit.dense, hit.lexical, 0.5 if hit.likely is None else hit.likely, cover,
-                          names_asked, given, headed, p.lang != q.lang, lead, rank, position)
+    parts = SentenceParts(sim, cover, names_asked, given, headed, p.lang != q.lang, lead, rank, position)
     return Scored(hit, s, text, score, parts)
 
 

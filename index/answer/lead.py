@@ -85,10 +85,11 @@ def load(path: Path = MODEL_PATH) -> TreeModel | None:
 def vectors(candidates: list[Scored]) -> np.ndarray:
     """What the model reads of each candidate (all scored by compose, so all with their parts)."""
     rows = []
-    for place, c in enumerate(candidates):
-        p = c.parts
-        rows.append([p.similarity, p.passage, p.cover, p.names, p.gives, p.headed, p.other_language, p.lead,
-                     p.rank, p.position, p.likely, p.dense, p.lexical, math.log1p(len(c.text)),
+    for c in candidates:
+        p, hit = c.parts, c.hit
+        likely = 0.5 if hit.likely is None else hit.likely
+        rows.append([p.similarity, hit.score, p.cover, p.names, p.gives, p.headed, p.other_language, p.lead,
+                     p.rank, p.position, likely, hit.dense, hit.lexical, math.log1p(len(c.text)),
                      bool(_DIGIT.search(c.text)), p.second, c.score])
     x = np.array(rows, dtype=np.float64)
     # score, similarity, passage, likely, cover: each against the best candidate's

@@ -9,7 +9,7 @@ def _scored(text: str, score: float, similarity: float, pid: int = 1, parts: boo
     p = Passage(id=pid, doc_path=f"/a{pid}.txt", text=text, start=0, end=len(text), title="t", section=None,
                 url=None, source=None, source_url=None, published=None, lang="ja")
     s = Sentence(passage_id=pid, start=0, end=len(text), vector=np.zeros(4, np.float32))
-    made = SentenceParts(similarity, score, score, 0.0, 0.5, 0.0, False, 0, False, False, False, 0, 0) if parts else None
+    made = SentenceParts(similarity, 0.0, False, 0, False, False, False, 0, 0) if parts else None
     return Scored(Hit(p, score), s, text, score, made)
 
 
