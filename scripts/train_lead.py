@@ -105,7 +105,7 @@ def main() -> int:
         model = trees(classifier)
         x = np.vstack([f for rows in sets.values() for f, _ in rows])
         assert np.allclose(model.log_odds(x), classifier.decision_function(x)), "the exported trees disagree"
-        about = dict(fitted_on=list(SETS), rows=len(x), settings={k: v for k, v in SETTINGS.items()},
+        about = dict(fitted_on=list(SETS), rows=len(x), settings=SETTINGS,
                      command="python scripts/train_lead.py")
         MODEL_PATH.write_text(json.dumps(to_json(model, **about)) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH.relative_to(REPO)}: {len(model.roots)} trees, {len(model.feature)} nodes")
