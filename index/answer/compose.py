@@ -18,7 +18,7 @@ from index.answer.lead import first as lead_first
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
 from index.answer.speech import WORDS_ASKED, with_quoted_words
-from index.answer.words import cover_weights, same_claim, second_opinion, terms
+from index.answer.words import cover_of, cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
 from index.types import (Answer, Grounds, Hit, Passage, Query, Ranking, Scored, Sentence, SentenceParts, Signals,
                          Thresholds)
@@ -298,7 +298,7 @@ def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted:
     text = _clean(raw)
     # The question's words said by the sentence, in its language or through the glossary, by weight.
     words = terms(text)
-    cover = sum(shares[t] for t in said(q.terms, q.lang, p.lang, words))
+    cover = cover_of(shares, said(q.terms, q.lang, p.lang, words))
     names_asked = bool(said(list(asked), q.lang, p.lang, words))
     given, headed = gives(wanted, text, p.section), headed_reason(wanted, p.section)
     score = 0.5 * sim + 0.5 * hit.score + 0.05 * cover + ASKED_BONUS * names_asked

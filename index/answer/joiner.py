@@ -21,7 +21,7 @@ from index.answer.answer_type import gives, types_asked
 from index.answer.coverage import says_subject
 from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
-from index.answer.words import cover_weights, same_claim, second_opinion, terms
+from index.answer.words import cover_of, cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
 from index.types import Joining, Query, Ranking, Scored
 
@@ -95,8 +95,8 @@ def joinings(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored
             same_article=float(p.doc_path == lead.hit.passage.doc_path),
             other_than_question=float(p.lang != q.lang),
             other_than_lead=float(p.lang != lead.hit.passage.lang),
-            gain=sum(shares[t] for t in says - said_by_lead),
-            cover=sum(shares[t] for t in says),
+            gain=cover_of(shares, says - said_by_lead),
+            cover=cover_of(shares, says),
             gives=float(gives(wanted, c.text, p.section) > 0),
             lead_gives=float(gives(wanted, lead.text, lead.hit.passage.section) > 0),
             asked=float(bool(said(asked, q.lang, p.lang, words))),

@@ -20,7 +20,7 @@ import numpy as np
 from index.answer.answer_type import gives, types_asked
 from index.answer.logistic import LogisticModel, load
 from index.answer.question import asked_terms
-from index.answer.words import cover_weights, terms, z_scored
+from index.answer.words import cover_of, cover_weights, terms, z_scored
 from index.text.glossary import said
 from index.types import Hit, Placing, Query, Ranking
 
@@ -76,8 +76,8 @@ def placings(q: Query, ranking: Ranking) -> list[Placing]:
             sentence_similarity=best,
             lexical=h.lexical,
             other_language=float(p.lang != q.lang),
-            cover=sum(shares[t] for t in said(q.terms, q.lang, p.lang, words)),
-            heading_cover=sum(shares[t] for t in said(q.terms, q.lang, p.lang, heading)),
+            cover=cover_of(shares, said(q.terms, q.lang, p.lang, words)),
+            heading_cover=cover_of(shares, said(q.terms, q.lang, p.lang, heading)),
             asked=float(bool(said(asked, q.lang, p.lang, words))) if asked else 0.5,
             gives=float(give),
             second=float(second[i]),

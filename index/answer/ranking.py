@@ -12,7 +12,7 @@ from index.answer.copies import without_copies
 from index.answer.coverage import names_said, titled
 from index.answer.placing import POOL, place
 from index.answer.question import nouns
-from index.answer.words import cover_weights, terms
+from index.answer.words import cover_of, cover_weights, terms
 from index.store.calibration import embed_reference, offset_key
 from index.embedding import Embedder, SecondOpinion
 from index.text.furniture import is_teaser
@@ -190,7 +190,7 @@ def _across_languages(hits: list[Hit], q: Query, weights: dict[str, float]) -> l
     if not q.terms or not hits:
         return hits
     shares = cover_weights(q.terms, weights)
-    cover = [sum(shares[t] for t in said(q.terms, q.lang, h.passage.lang, terms(titled(h.passage))))
+    cover = [cover_of(shares, said(q.terms, q.lang, h.passage.lang, terms(titled(h.passage))))
              for h in hits]
     own = max((c for h, c in zip(hits, cover) if h.passage.lang == q.lang), default=0.0)
     return [h if h.passage.lang == q.lang or c <= own else replace(h, score=h.score + GLOSSARY_WEIGHT * (c - own))

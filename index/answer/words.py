@@ -2,7 +2,8 @@
 question they say, and the second model's opinion of it."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -27,6 +28,13 @@ def cover_weights(question_terms: list[str], idf: dict[str, float]) -> dict[str,
     weights = {t: idf.get(t, default) for t in question_terms}
     total = sum(weights.values())
     return {t: w / total for t, w in weights.items()}
+
+
+def cover_of(shares: dict[str, float], said: Iterable[str]) -> float:
+    """The share of a question's cover that the terms a text says hold. Summed exactly: `said`
+    is a set, whose order follows Python's string hashing, which changes from process to process;
+    a plain sum's last bit did too, and one unseen question in 557 was answered differently."""
+    return math.fsum(shares[t] for t in said)
 
 
 def same_claim(a: str, b: str) -> bool:

@@ -52,15 +52,22 @@ def english(term: str) -> frozenset[str]:
 MAX_COMPOUND = 3
 
 
-def glossed(ja_terms: Sequence[str]) -> list[tuple[int, int, frozenset[str]]]:
+def glossed(ja_terms: Sequence[str]) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """(start, end, English words) of each term and each run of terms JMdict has a headword for."""
+    return _glossed(tuple(ja_terms))
+
+
+# One answer asks of the same few dozen passages many times (each name of the question, each
+# scoring stage): the text side is kept, keyed by its terms, so it is glossed once.
+@lru_cache(maxsize=1024)
+def _glossed(ja_terms: tuple[str, ...]) -> tuple[tuple[int, int, frozenset[str]], ...]:
     out = []
     for i in range(len(ja_terms)):
         for j in range(i + 1, min(i + MAX_COMPOUND, len(ja_terms)) + 1):
             words = english("".join(ja_terms[i:j]))
             if words:
                 out.append((i, j, words))
-    return out
+    return tuple(out)
 
 
 def translated(ja_terms: Sequence[str]) -> set[str]:
@@ -71,20 +78,29 @@ def translated(ja_terms: Sequence[str]) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _translated_bases(ja_terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(b for w in translated(ja_terms) for b in bases(w))
+
+
+@lru_cache(maxsize=1024)
+def _english_bases(en_terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(b for w in set(en_terms) for b in bases(w))
+
+
 def said(wanted: Sequence[str], wanted_lang: str, text_lang: str, text_terms: Sequence[str]) -> set[str]:
     """Which of the `wanted` terms (a question's, in order) a text's terms say: the same terms in
     the same language; across languages, an English word the glosses of the Japanese text's words
     hold, or a Japanese term whose glosses (or its compound's) hold a word of the English text,
     each English word compared by its bases: 開け閉め is glossed "opening", 上昇 "rising", and
     "How long does the roof take to open?" or "prices rose" say them."""
-    words = set(text_terms)
     if wanted_lang == text_lang:
-        return set(wanted) & words
+        return set(wanted) & set(text_terms)
     if wanted_lang == "en":
-        forms = {b for w in translated(text_terms) for b in bases(w)}
+        forms = _translated_bases(tuple(text_terms))
         return {w for w in wanted if bases(w) & forms}
     wanted = list(wanted)
-    english_words = {b for w in words for b in bases(w)}
+    english_words = _english_bases(tuple(text_terms))
     found: set[str] = set()
     for i, j, glosses in glossed(wanted):
         if any(bases(g) & english_words for g in glosses):

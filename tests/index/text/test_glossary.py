@@ -35,3 +35,15 @@ def test_said_across_languages_reads_an_english_word_in_any_of_its_forms():
     assert said(["rose"], "en", "ja", terms("価格が上昇した")) == {"rose"}
     assert said(terms("開け閉め"), "ja", "en", terms("The roof opened in 18 minutes.")) == {"開け閉め"}
     assert said(["open"], "en", "en", ["opening"]) == set()
+
+
+def test_said_asks_of_a_kept_text_afresh_for_each_question():
+    """The text side is kept between calls: a second question of the same text gets its own terms, and a list or tuple of the text's terms alike."""
+    from index.text.glossary import said
+
+    text = terms("従業員がバスに移る")
+    assert said(["employee"], "en", "ja", text) == {"employee"}
+    assert said(["bus", "ferry"], "en", "ja", list(text)) == {"bus"}
+    english_text = terms("Of the 38 employees, 21 will move.")
+    assert said(terms("従業員"), "ja", "en", english_text) == {"従業", "員"}
+    assert said(terms("潮霧"), "ja", "en", list(english_text)) == set()
