@@ -4,8 +4,8 @@
 
 It is deterministic: run once from nothing and twice on indexes built before, each under its own
 hash seed, it wrote the committed file byte for byte (session 47; 10 minutes from nothing beside
-another job). Until then a quarter of the split points moved
-between runs: the rows' covers were summed over sets, whose order follows Python's string hashing.
+another job). Until then a quarter of the split points moved between runs: the rows' covers were
+summed over sets, whose order follows Python's string hashing (now words.cover_of sums exactly).
 
 Rows: every answerable question of the news fit sets (benchmarks/library.py FITTED_NEWS and
 TRAINING_NEWS) and the dev set gives one row per candidate sentence among the hand score's best

@@ -104,7 +104,7 @@ class BM25:
 
     def ceiling(self, query: list[str]) -> float:
         """About the score of a passage that holds every query term once, at average length."""
-        return float(math.fsum(self.idf[self.vocab[t]] for t in set(query) if t in self.vocab)) or 1.0
+        return math.fsum(float(self.idf[self.vocab[t]]) for t in set(query) if t in self.vocab) or 1.0
 
     def weights(self, query: list[str]) -> dict[str, float]:
         """IDF of each query term the corpus knows."""
