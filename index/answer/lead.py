@@ -6,8 +6,13 @@ fixed bonuses; its weights were set on the dev set. The lead decides hit@1 and t
 so among the hand score's best LEAD_CANDIDATES the model's likeliest leads instead. The model is
 gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) fitted by
 scripts/train_lead.py on news question sets the README does not report as unseen, and committed as
-plain node arrays in lead.json: only numpy runs here. The command that reproduces them is in the
-script's docstring.
+plain node arrays: only numpy runs here. The command that reproduces them is in the script's
+docstring.
+
+Two models: lead.json reads every feature and chooses when the question's candidates are in both
+languages (the news sets' bilingual libraries, where it was fitted and gained); within one language
+(an encyclopedia, a Japanese-only library) lead_one_language.json, fitted on the same rows without
+the features of where the candidates agree, chooses (NOTES.md, session 49).
 """
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ import numpy as np
 from index.types import Scored
 
 MODEL_PATH = Path(__file__).with_name("lead.json")
+ONE_LANGUAGE_PATH = Path(__file__).with_name("lead_one_language.json")
+# Whose languages decide which model chooses: the hand score's best dozen, as the joiner reads them.
+POOL = 12
 # How many of the hand score's best sentences compete to lead: of 5 and 10, 5 did best with each
 # fifth of the news fit sets left out in turn (NOTES.md, session 46).
 CANDIDATES = 5
@@ -30,7 +38,14 @@ FEATURES = ("similarity", "passage", "cover", "names", "gives", "headed", "other
             "position", "likely", "dense", "lexical", "length", "digit", "second", "score",
             # Each candidate against the best among them: the choice is within one question.
             "score_gap", "similarity_gap", "passage_gap", "likely_gap", "cover_gap",
-            "place", "first")
+            "place", "first",
+            # Where the candidates agree: how many others share its passage or article, its passage's
+            # place among theirs, and its place by the passage model and by e5 among them.
+            "same_passage", "same_article", "article_first", "passage_place", "likely_rank", "similarity_rank",
+            "dense_gap", "lexical_gap", "second_gap", "japanese")
+# The one-language model reads the features before the agreement ones: it was fitted (session 47)
+# before they were added, and one language's candidates gained nothing by them (JSQuAD's fit part).
+ONE_LANGUAGE_FEATURES = FEATURES[:FEATURES.index("same_passage")]
 _DIGIT = re.compile(r"\d")
 
 
@@ -74,12 +89,12 @@ def from_json(data: dict) -> TreeModel:
 
 
 @lru_cache(maxsize=None)
-def load(path: Path = MODEL_PATH) -> TreeModel | None:
-    """The committed model, or None when it is missing or reads other features (it would score nonsense)."""
+def load(path: Path = MODEL_PATH, features: tuple[str, ...] = FEATURES) -> TreeModel | None:
+    """A committed model, or None when it is missing or reads other features (it would score nonsense)."""
     if not path.exists():
         return None
     model = from_json(json.loads(path.read_text(encoding="utf-8")))
-    return model if model.features == FEATURES else None
+    return model if model.features == features else None
 
 
 def vectors(candidates: list[Scored]) -> np.ndarray:
@@ -95,15 +110,33 @@ def vectors(candidates: list[Scored]) -> np.ndarray:
     # score, similarity, passage, likely, cover: each against the best candidate's
     relative = x[:, [16, 0, 1, 10, 2]]
     places = np.arange(len(candidates), dtype=np.float64)[:, None]
-    return np.hstack([x, relative - relative.max(axis=0), places, places == 0])
+    passages = [c.hit.passage.id for c in candidates]
+    articles = [c.hit.passage.doc_path for c in candidates]
+    order = list(dict.fromkeys(passages))
+    agreement = np.array([[passages.count(p) - 1, articles.count(a) - 1, c.hit.passage.first, order.index(p),
+                           c.hit.passage.lang == "ja"] for p, a, c in zip(passages, articles, candidates)],
+                         dtype=np.float64)
+    ranks = np.stack([_rank(x[:, 10]), _rank(x[:, 0])], axis=1)
+    # dense, lexical, second: each against the best candidate's
+    behind = x[:, [11, 12, 15]]
+    return np.hstack([x, relative - relative.max(axis=0), places, places == 0, agreement[:, :4], ranks,
+                      behind - behind.max(axis=0), agreement[:, 4:]])
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Each value's place, highest first (ties in candidate order)."""
+    return np.argsort(np.argsort(-values, kind="stable"), kind="stable").astype(np.float64)
 
 
 def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
     """`scored` (best first by the hand score) with the model's likeliest of its best CANDIDATES
     first, at the best hand score, so that the margin rule (compose.choose) still weighs the others
     against the best of them; unchanged without a fitted model. `model` is one a fit tries, else
-    the committed one."""
-    model = model or load()
+    the committed one for the candidates' languages (one or both)."""
+    if model is None:
+        both = len({c.hit.passage.lang for c in scored[:POOL]}) > 1
+        # The one-language model's trees index the leading columns, which vectors() keeps in place.
+        model = load() if both else load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
     top = scored[:CANDIDATES]
     if model is None or len(top) < 2 or any(c.parts is None for c in top):
         return scored

@@ -1,13 +1,16 @@
 """The lead model: which of the hand score's best sentences leads the answer."""
+from dataclasses import replace
+
 import numpy as np
 
-from index.answer.lead import CANDIDATES, FEATURES, TreeModel, first, load, vectors
+from index.answer import lead
+from index.answer.lead import CANDIDATES, FEATURES, ONE_LANGUAGE_FEATURES, ONE_LANGUAGE_PATH, TreeModel, first, load, vectors
 from index.types import Hit, Passage, Scored, Sentence, SentenceParts
 
 
-def _scored(text: str, score: float, similarity: float, pid: int = 1, parts: bool = True) -> Scored:
+def _scored(text: str, score: float, similarity: float, pid: int = 1, parts: bool = True, lang: str = "ja") -> Scored:
     p = Passage(id=pid, doc_path=f"/a{pid}.txt", text=text, start=0, end=len(text), title="t", section=None,
-                url=None, source=None, source_url=None, published=None, lang="ja")
+                url=None, source=None, source_url=None, published=None, lang=lang)
     s = Sentence(passage_id=pid, start=0, end=len(text), vector=np.zeros(4, np.float32))
     made = SentenceParts(similarity, 0.0, False, 0, False, False, False, 0, 0) if parts else None
     return Scored(Hit(p, score), s, text, score, made)
@@ -51,7 +54,36 @@ def test_features_are_read_against_the_best_candidate():
     assert list(x[:, FEATURES.index("place")]) == [0, 1] and list(x[:, FEATURES.index("first")]) == [1, 0]
 
 
+def test_candidates_are_read_by_where_they_agree():
+    """Candidates sharing a passage or article count each other; passages and e5 similarity are ranked among them."""
+    x = vectors([_scored("a", 0.5, 0.3, pid=1), _scored("b", 0.45, 0.6, pid=2), _scored("c", 0.4, 0.2, pid=1)])
+    column = {name: list(x[:, FEATURES.index(name)]) for name in FEATURES}
+    assert column["same_passage"] == [1, 0, 1] and column["same_article"] == [1, 0, 1]
+    assert column["passage_place"] == [0, 1, 0]
+    assert column["similarity_rank"] == [1, 0, 2]
+    assert column["likely_rank"] == [0, 1, 2]  # all unscored (0.5): ties keep the candidates' order
+    assert column["japanese"] == [1, 1, 1]
+
+
 def test_committed_model_reads_these_features():
     """lead.json loads and was fitted on the features lead.py computes (else the hand order would stand silently)."""
     model = load()
     assert model is not None and len(model.roots) > 0
+
+
+def test_candidates_in_one_language_are_led_by_the_one_language_model(monkeypatch):
+    """Within one language the model without the agreement features chooses; across both, the one with them."""
+    stumps = {lead.MODEL_PATH: _stump("similarity"), ONE_LANGUAGE_PATH: _stump("dense")}
+    monkeypatch.setattr(lead, "load", lambda path=lead.MODEL_PATH, features=FEATURES: stumps[path])
+    close = replace(_scored("b", 0.48, 0.3), hit=Hit(_scored("b", 0.48, 0.3).hit.passage, 0.48, dense=0.9))
+    one = [_scored("a", 0.50, 0.1), close]
+    assert [c.text for c in first(one)] == ["b", "a"]  # read by "dense" (the one-language stump): b
+    both = [_scored("a", 0.50, 0.1), close, _scored("c", 0.40, 0.95, pid=3, lang="en")]
+    assert [c.text for c in first(both)] == ["c", "a", "b"]  # read by "similarity": c
+
+
+def test_committed_one_language_model_reads_the_features_before_the_agreement_ones():
+    """lead_one_language.json loads with the leading features, which vectors() keeps first."""
+    model = load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
+    assert model is not None and ONE_LANGUAGE_FEATURES == FEATURES[:len(ONE_LANGUAGE_FEATURES)]
+    assert int(model.feature.max()) < len(ONE_LANGUAGE_FEATURES)
