@@ -4,7 +4,8 @@ from dataclasses import replace
 import numpy as np
 
 from index.answer import lead
-from index.answer.lead import CANDIDATES, FEATURES, ONE_LANGUAGE_FEATURES, ONE_LANGUAGE_PATH, TreeModel, first, load, vectors
+from index.answer.lead import (CANDIDATES, FEATURES, ONE_LANGUAGE_FEATURES, ONE_LANGUAGE_PATH, TreeModel, first, load,
+                               vectors)
 from index.types import Hit, Passage, Scored, Sentence, SentenceParts
 
 
