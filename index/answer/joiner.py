@@ -42,6 +42,13 @@ _TWO_ASKS = re.compile(r"[?？].+[?？]|あと[、,]|それと|また[、,]|\ban
                        r"、(?:あと|それから)", re.I)
 
 
+def in_both_languages(scored: list[Scored]) -> bool:
+    """Whether the lead and its RUNNERS_UP are in both languages: there the joiner and the lead
+    model with the candidates' agreement (answer/lead.py) decide, within one the hand rules and the
+    one-language lead model."""
+    return len({c.hit.passage.lang for c in scored[:RUNNERS_UP + 1]}) > 1
+
+
 def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], most: int,
          model: LogisticModel | None = None) -> list[Scored]:
     """The lead (scored[0]) and the runners-up the model gives at least its operating point, most
@@ -52,7 +59,7 @@ def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], m
     not decide."""
     model = model or load(MODEL_PATH, FEATURES)
     pool = scored[:RUNNERS_UP + 1]
-    if model is None or model.join_above is None or len({c.hit.passage.lang for c in pool}) < 2:
+    if model is None or model.join_above is None or not in_both_languages(scored):
         return hand
     rows = joinings(q, ranking, scored, hand)
     p = np.array([model.probability(r.vector()) for r in rows])

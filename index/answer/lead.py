@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from index.answer.joiner import in_both_languages
 from index.types import Scored
 
 MODEL_PATH = Path(__file__).with_name("lead.json")
 ONE_LANGUAGE_PATH = Path(__file__).with_name("lead_one_language.json")
-# Whose languages decide which model chooses: the hand score's best dozen, as the joiner reads them.
-POOL = 12
 # How many of the hand score's best sentences compete to lead: of 5 and 10, 5 did best with each
 # fifth of the news fit sets left out in turn (NOTES.md, session 46).
 CANDIDATES = 5
@@ -135,9 +134,8 @@ def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
     against the best of them; unchanged without a fitted model. `model` is one a fit tries, else
     the committed one for the candidates' languages (one or both)."""
     if model is None:
-        both = len({c.hit.passage.lang for c in scored[:POOL]}) > 1
         # The one-language model's trees index the leading columns, which vectors() keeps in place.
-        model = load() if both else load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
+        model = load() if in_both_languages(scored) else load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
     top = scored[:CANDIDATES]
     if model is None or len(top) < 2 or any(c.parts is None for c in top):
         return scored
