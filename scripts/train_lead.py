@@ -109,18 +109,18 @@ def main() -> int:
                   f"{sum(leads(sets[n], model) for n in out)} of {sum(len(sets[n]) for n in out)}", file=sys.stderr)
         every = [r for rows in sets.values() for r in rows]
         x = np.vstack([f for f, _ in every])
+        about = dict(fitted_on=list(SETS), rows=len(x), settings=SETTINGS, command="python scripts/train_lead.py")
         # Both models from the same rows: the one-language model without the agreement features.
+        written = {}
         for path, features in ((MODEL_PATH, FEATURES), (ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)):
-            narrow = [(f[:, :len(features)], held) for f, held in every]
-            classifier = fit(narrow)
-            written = trees(classifier, features)
-            assert np.allclose(written.log_odds(x[:, :len(features)]), classifier.decision_function(x[:, :len(features)])), \
+            columns = x[:, :len(features)]
+            classifier = fit([(f[:, :len(features)], held) for f, held in every])
+            written[path] = trees(classifier, features)
+            assert np.allclose(written[path].log_odds(columns), classifier.decision_function(columns)), \
                 "the exported trees disagree"
-            about = dict(fitted_on=list(SETS), rows=len(x), settings=SETTINGS, command="python scripts/train_lead.py")
-            path.write_text(json.dumps(to_json(written, **about)) + "\n", encoding="utf-8")
-            print(f"wrote {path.relative_to(REPO)}: {len(written.roots)} trees, {len(written.feature)} nodes")
-            if path == MODEL_PATH:
-                model = written
+            path.write_text(json.dumps(to_json(written[path], **about)) + "\n", encoding="utf-8")
+            print(f"wrote {path.relative_to(REPO)}: {len(written[path].roots)} trees, {len(written[path].feature)} nodes")
+        model = written[MODEL_PATH]
         if args.measure:
             total = [0, 0, 0]
             for name in UNSEEN:

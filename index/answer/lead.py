@@ -3,7 +3,7 @@ what was asked", over what the answer step already knows of each candidate.
 
 The hand score (compose._score_sentence) adds e5's similarity, the passage's fused score and a few
 fixed bonuses; its weights were set on the dev set. The lead decides hit@1 and the first citation,
-so among the hand score's best LEAD_CANDIDATES the model's likeliest leads instead. The model is
+so among the hand score's best CANDIDATES the model's likeliest leads instead. The model is
 gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) fitted by
 scripts/train_lead.py on news question sets the README does not report as unseen, and committed as
 plain node arrays: only numpy runs here. The command that reproduces them is in the script's
@@ -113,14 +113,14 @@ def vectors(candidates: list[Scored]) -> np.ndarray:
     passages = [c.hit.passage.id for c in candidates]
     articles = [c.hit.passage.doc_path for c in candidates]
     order = list(dict.fromkeys(passages))
-    agreement = np.array([[passages.count(p) - 1, articles.count(a) - 1, c.hit.passage.first, order.index(p),
-                           c.hit.passage.lang == "ja"] for p, a, c in zip(passages, articles, candidates)],
-                         dtype=np.float64)
+    agreement = np.array([[passages.count(p) - 1, articles.count(a) - 1, c.hit.passage.first, order.index(p)]
+                          for p, a, c in zip(passages, articles, candidates)], dtype=np.float64)
     ranks = np.stack([_rank(x[:, 10]), _rank(x[:, 0])], axis=1)
     # dense, lexical, second: each against the best candidate's
     behind = x[:, [11, 12, 15]]
-    return np.hstack([x, relative - relative.max(axis=0), places, places == 0, agreement[:, :4], ranks,
-                      behind - behind.max(axis=0), agreement[:, 4:]])
+    japanese = np.array([[c.hit.passage.lang == "ja"] for c in candidates], dtype=np.float64)
+    return np.hstack([x, relative - relative.max(axis=0), places, places == 0, agreement, ranks,
+                      behind - behind.max(axis=0), japanese])
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
