@@ -74,6 +74,9 @@ _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|�
                              r"時間|日間|か月|カ月|ヶ月|ヵ月|ケ月|箇月|週間|本|枚|校|社|店|カ国|か国|ヶ国|ヵ国|ケ国|発|便|棟|基|軒|"
                              r"匹|頭|隻|階)"
                              r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
+# 「年齢は?」 asks what 「何歳?」 asks: 「トランプ大統領の年齢は?」 over articles that give no age was
+# answered with three sentences about the summit, while "How old is Trump?" was declined.
+_AGE_ASKED = re.compile(r"年齢\s*(?:は|って)\s*(?:いくつ|何歳|何才)?\s*(?:くらい|ぐらい)?\s*(?:です|でしょう)?\s*(?:か)?\s*[?？。]?\s*$")
 _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
 # "いくら" is answered by an amount in any currency, a country's name allowed before it
 # ("1100万スウェーデン・クローナ").
@@ -144,6 +147,8 @@ def value_asked(q: Query) -> dict[str, re.Pattern] | None:
 
 def count_cue(q: Query) -> re.Pattern | None:
     """For a Japanese count or amount question, a pattern for a number with its counter."""
+    if _AGE_ASKED.search(q.text):
+        return re.compile(_NUMERAL + _COUNTER_FORMS["歳"])
     m = _COUNT_QUESTION.search(q.text)
     if m is None:
         return None

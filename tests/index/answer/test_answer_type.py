@@ -154,3 +154,13 @@ def test_a_count_of_people_is_answered_by_a_number_of_people():
     assert value("How many times has the fair been held?", "en")["ja"].search("今年で5回目")
     assert value("How many shops took part?", "en")["ja"].search("参加した店は約30")
     assert value("参加した記者は何人?", "ja")["ja"].search("記者120名が詰めかけた")
+
+
+def test_an_age_question_wants_an_age():
+    """「年齢は?」 and 「平均年齢はいくつ?」 ask what 「何歳?」 asks; 年齢 as a mere word of the question is no age question."""
+    def cue(text):
+        return count_cue(Query(text, "ja", np.zeros(4, np.float32), []))
+
+    assert cue("トランプ大統領の年齢は？").search("トランプ氏は79歳") and not cue("トランプ大統領の年齢は？").search("2025年8月15日")
+    assert cue("組合員の平均年齢はいくつ?").search("平均年齢は67.5歳") and cue("会長の年齢は何歳ですか。")
+    assert cue("年齢を確かめずに売った店はいくつ？") is None

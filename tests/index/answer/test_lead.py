@@ -46,6 +46,18 @@ def test_hand_order_stands_without_parts_or_when_the_best_is_likeliest():
     assert first(agreed, _stump("similarity")) == agreed
 
 
+def test_a_candidate_saying_nothing_asked_never_displaces_a_best_that_answers():
+    """A candidate with no question word and no asked type cannot lead over a best with both; one with either can."""
+    def with_parts(c: Scored, cover: float, gives: int) -> Scored:
+        return replace(c, parts=replace(c.parts, cover=cover, gives=gives))
+
+    best = with_parts(_scored("closed on 13 October", 0.50, 0.1), 0.5, 1)
+    stray = with_parts(_scored("queues in September", 0.48, 0.9), 0.0, 0)
+    assert first([best, stray], _stump("similarity"))[0].text == "closed on 13 October"
+    saying = with_parts(stray, 0.2, 0)
+    assert first([best, saying], _stump("similarity"))[0].text == "queues in September"
+
+
 def test_features_are_read_against_the_best_candidate():
     """Gaps are each candidate's value less the best among them; place and first-place mark the hand order."""
     x = vectors([_scored("a", 0.5, 0.3), _scored("b", 0.4, 0.6)])
