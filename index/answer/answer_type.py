@@ -75,7 +75,7 @@ _COUNT_QUESTION = re.compile(r"何\s*(人|冊|位|席|票|台|個|件|回|歳|�
                              r"匹|頭|隻|階)"
                              r"(?!も)|(いくら|幾ら)")  # "何度も", "何人も" are adverbs, not questions
 # 「年齢は?」 asks what 「何歳?」 asks: 「トランプ大統領の年齢は?」 over articles that give no age was
-# answered with three sentences about the summit, while "How old is Trump?" was declined.
+# answered with three sentences about the summit, while 「…は何歳?」 is held to the count rule.
 _AGE_ASKED = re.compile(r"年齢\s*(?:は|って)\s*(?:いくつ|何歳|何才)?\s*(?:くらい|ぐらい)?\s*(?:です|でしょう)?\s*(?:か)?\s*[?？。]?\s*$")
 _NUMERAL = r"[0-9０-９〇一二三四五六七八九十百千万億.,，]+\s*(?:万|億|千)?\s*"
 # "いくら" is answered by an amount in any currency, a country's name allowed before it

@@ -54,6 +54,20 @@ def test_a_compound_no_article_names_is_not_said_by_one_of_its_parts(engine):
     assert a.abstained and "見つかりませんでした" in a.text
 
 
+def test_the_expo_closing_question_leads_with_the_closing_date(engine):
+    """"When did the Expo close?" leads with the sentence that gives the date, not the September queues beside it."""
+    a = engine.ask("When did the Expo close?")
+    assert not a.abstained and a.sentences[0].text.startswith("OSAKA -- The 2025 World Expo in Osaka closed")
+
+
+def test_an_age_the_articles_never_give_is_declined(engine):
+    """「年齢は?」 is held to the count rule as 「何歳?」 is: the sample articles give nobody's age."""
+    from index.answer.compose import NO_COUNT
+
+    a = engine.ask("トランプ大統領の年齢は？")
+    assert a.abstained and a.message == NO_COUNT["ja"]
+
+
 def test_json_contract(engine):
     """ask --json objects carry exactly the documented keys, with citations numbered from 1."""
     out = engine.ask("アラスカでの米ロ首脳会談はいつ行われた?").to_json()
