@@ -15,6 +15,7 @@ from index.answer.question import asked_terms
 from index.answer.words import terms as term_list
 from index.text.glossary import english, said
 from index.text.romaji import named_in
+from index.text.terms import stem
 from index.types import Hit, Passage, Query, Ranking
 
 # Only the best passages' sentences can cover a term: the answer would come from them.
@@ -72,13 +73,18 @@ def names_said(names: list[str], lang: str, p: Passage) -> float:
     return len(found) / len(names)
 
 
+# "How long", "how old", "how far": the adjective is the question word, not what it is about
+# (over the sample library "How long did the summit last?" took the Expo's "Long queues" as on subject).
+_HOW = re.compile(r"\bhow\s+([a-z]+)")
+
+
 def says_subject(q: Query, p: Passage) -> bool:
     """Whether a passage or its article's title says a word of what the question is about, beyond the
     noun naming what it asks for: as spelled (in either language), through the glossary, or in the
     other script's readings ("Yashio" is 八潮). Another article's sentence joins an answer only then: in
     the sample library 「万博の閉幕日はいつ?」 added the Alaska summit's date sentence, which says only
     「日」; and an answer is read from such passages when any candidate's is (compose.on_subject)."""
-    asked = set(asked_terms(q.text))
+    asked = {*asked_terms(q.text), *(stem(w) for w in _HOW.findall(q.text.lower()))}
     subject = [t for t in q.terms if t not in asked]
     if not subject:
         return True

@@ -60,6 +60,12 @@ def test_the_expo_closing_question_leads_with_the_closing_date(engine):
     assert not a.abstained and a.sentences[0].text.startswith("OSAKA -- The 2025 World Expo in Osaka closed")
 
 
+def test_a_short_japanese_question_about_the_english_article_is_answered(engine):
+    """「万博のテーマは何?」 scores the English Expo article below the floor, but the article says 万博 and テーマ: it answers."""
+    a = engine.ask("万博のテーマは何?")
+    assert not a.abstained and "Designing Future Society" in a.sentences[0].text
+
+
 def test_an_age_the_articles_never_give_is_declined(engine):
     """「年齢は?」 is held to the count rule as 「何歳?」 is: the sample articles give nobody's age."""
     from index.answer.compose import NO_COUNT

@@ -108,6 +108,13 @@ def test_a_passage_says_the_subject_only_beyond_the_noun_asked_for():
     assert says_subject(question, _hit("大橋の開通は3月3日だった。").passage)
 
 
+def test_the_adjective_after_how_is_no_subject_word():
+    """"How long did the summit last?" is about the summit: an article writing "Long queues" does not say its subject."""
+    queues = replace(_hit("Long queues for popular pavilions became a familiar sight.").passage, lang="en")
+    assert not says_subject(_question("How long did the summit last?", "en"), queues)
+    assert says_subject(_question("How long were the queues?", "en"), queues)
+
+
 def test_a_passage_of_the_other_language_says_the_subject_by_gloss_or_reading():
     """An English question's subject is said by a Japanese passage through JMdict (選挙 = election) or a name's reading (八潮 = Yashio)."""
     question = _question("What was the turnout in the Yashio mayoral election?", "en")
