@@ -144,6 +144,8 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     listed = ranking.sources[:k]
     if not hits:
         return abstain(q, listed)
+    # Sudachi reads the question once for the floor, the abstention rules, the abstention model and
+    # the confidence signals.
     question = nouns(q.text)
     focus = question.focus
     # A short question scores the other language's articles low ("万博のテーマは何?" and the English Expo
