@@ -15,7 +15,7 @@ from index.answer.question import asked_terms
 from index.answer.words import terms as term_list
 from index.text.glossary import english, said
 from index.text.romaji import named_in
-from index.text.terms import stem
+from index.text.terms import fold, stem
 from index.types import Hit, Passage, Query, Ranking
 
 # Only the best passages' sentences can cover a term: the answer would come from them.
@@ -84,7 +84,7 @@ def says_subject(q: Query, p: Passage) -> bool:
     other script's readings ("Yashio" is 八潮). Another article's sentence joins an answer only then: in
     the sample library 「万博の閉幕日はいつ?」 added the Alaska summit's date sentence, which says only
     「日」; and an answer is read from such passages when any candidate's is (compose.on_subject)."""
-    asked = {*asked_terms(q.text), *(stem(w) for w in _HOW.findall(q.text.lower()))}
+    asked = {*asked_terms(q.text), *(stem(w) for w in _HOW.findall(fold(q.text)))}
     subject = [t for t in q.terms if t not in asked]
     if not subject:
         return True
