@@ -48,7 +48,7 @@ from index.types import Answer  # noqa: E402
 
 DEV = REPO.parent / "shared" / "eval" / "dev"
 SETS = {"dev": DEV, "heldout": REPO / "benchmarks" / "heldout",
-        **{p.name: p for p in sorted((REPO / "benchmarks").glob("news_*"))}}
+        **{p.name: p for pattern in ("news_*", "short_*") for p in sorted((REPO / "benchmarks").glob(pattern))}}
 GENERATED = ("jsquad", "library")
 SYSTEMS = ("baseline", "bm25", "citebot")
 WARMUP_ASKS = 2
