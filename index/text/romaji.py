@@ -109,11 +109,28 @@ def named_in(word: str, text: str) -> bool:
     the romaji of a Japanese text's readings, or a Japanese word's reading in an English text."""
     if word.isascii():
         a = _sound(word)
-        return bool(a) and any(_close(a, b) for b in _sounds(text).get(a[0], ()))
+        if len(a) < SHORT_SOUND:
+            return bool(a) and _spelled_as(word.lower(), readings(text))
+        return any(_close(a, b) for b in _sounds(text).get(a[0], ()))
     spoken = readings(word) if not re.fullmatch(r"[ァ-ヴー・]+", word) else {word}
-    heard = {b for b in (_sound(romanize(r)) for r in spoken) if b}
+    heard = {b for b in (_sound(romanize(r)) for r in spoken) if len(b) >= SHORT_SOUND}
     latin = _latin_sounds(text)
-    return any(_close(a, b) for b in heard for a in latin.get(b[0], ()))
+    if any(_close(a, b) for b in heard for a in latin.get(b[0], ())):
+        return True
+    short = frozenset(r for r in spoken if 0 < len(_sound(romanize(r))) < SHORT_SOUND)
+    return bool(short) and any(_spelled_as(w.lower(), short) for w in set(re.findall(r"[A-Za-z]{2,}", text)))
+
+
+# A sound of one or two letters ("tom" is "tm") is close to many readings (トモ, 友, タマ): the
+# question "how old is Tom Cruise?" found Tom in a Japanese passage's 友. Such a word is named
+# only when a reading spells it, a closing vowel aside (トム for "Tom").
+SHORT_SOUND = 3
+
+
+def _spelled_as(word: str, spoken: frozenset[str]) -> bool:
+    # Katakana closes a final consonant with u, a final t or d with o (トム "tomu", エド "edo").
+    closed = word + ("o" if word.endswith(("t", "d")) else "u")
+    return any(romanize(r) in (word, closed) for r in spoken)
 
 
 @lru_cache(maxsize=8192)
