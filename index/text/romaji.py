@@ -104,33 +104,40 @@ def readings(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def named_in(word: str, text: str) -> bool:
-    """Whether a word of one language is spelled out in a text of the other: an English word in
-    the romaji of a Japanese text's readings, or a Japanese word's reading in an English text."""
-    if word.isascii():
-        a = _sound(word)
-        if len(a) < SHORT_SOUND:
-            return bool(a) and _spelled_as(word.lower(), readings(text))
-        return any(_close(a, b) for b in _sounds(text).get(a[0], ()))
-    spoken = readings(word) if not re.fullmatch(r"[ァ-ヴー・]+", word) else {word}
-    heard = {b for b in (_sound(romanize(r)) for r in spoken) if len(b) >= SHORT_SOUND}
-    latin = _latin_sounds(text)
-    if any(_close(a, b) for b in heard for a in latin.get(b[0], ())):
-        return True
-    short = frozenset(r for r in spoken if 0 < len(_sound(romanize(r))) < SHORT_SOUND)
-    return bool(short) and any(_spelled_as(w.lower(), short) for w in set(re.findall(r"[A-Za-z]{2,}", text)))
-
-
 # A sound of one or two letters ("tom" is "tm") is close to many readings (トモ, 友, タマ): the
 # question "how old is Tom Cruise?" found Tom in a Japanese passage's 友. Such a word is named
 # only when a reading spells it, a closing vowel aside (トム for "Tom").
 SHORT_SOUND = 3
 
 
-def _spelled_as(word: str, spoken: frozenset[str]) -> bool:
+def named_in(word: str, text: str) -> bool:
+    """Whether a word of one language is spelled out in a text of the other: an English word in
+    the romaji of a Japanese text's readings, or a Japanese word's reading in an English text;
+    a word of fewer than SHORT_SOUND sounds only when spelled out whole."""
+    if word.isascii():
+        a = _sound(word)
+        if len(a) < SHORT_SOUND:
+            return bool(a) and _spelled_as(word.lower(), _romaji(text))
+        return any(_close(a, b) for b in _sounds(text).get(a[0], ()))
+    spoken = readings(word) if not re.fullmatch(r"[ァ-ヴー・]+", word) else {word}
+    romaji = {r: _sound(r) for r in map(romanize, spoken)}
+    heard = {b for b in romaji.values() if len(b) >= SHORT_SOUND}
+    latin = _latin_sounds(text)
+    if any(_close(a, b) for b in heard for a in latin.get(b[0], ())):
+        return True
+    short = frozenset(r for r, b in romaji.items() if 0 < len(b) < SHORT_SOUND)
+    return bool(short) and any(_spelled_as(w.lower(), short) for w in set(re.findall(r"[A-Za-z]{2,}", text)))
+
+
+def _spelled_as(word: str, romaji: frozenset[str]) -> bool:
     # Katakana closes a final consonant with u, a final t or d with o (トム "tomu", エド "edo").
-    closed = word + ("o" if word.endswith(("t", "d")) else "u")
-    return any(romanize(r) in (word, closed) for r in spoken)
+    return word in romaji or word + ("o" if word.endswith(("t", "d")) else "u") in romaji
+
+
+@lru_cache(maxsize=8192)
+def _romaji(text: str) -> frozenset[str]:
+    """A Japanese text's readings in romaji: a passage is asked for name after name."""
+    return frozenset(romanize(r) for r in readings(text))
 
 
 @lru_cache(maxsize=8192)

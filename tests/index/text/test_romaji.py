@@ -35,7 +35,7 @@ def test_a_name_sudachi_splits_is_read_whole_with_its_voiced_join():
 
 
 def test_a_name_of_one_or_two_sounds_is_named_only_when_a_reading_spells_it():
-    """"Tom" is トム, not the 友 (トモ) of a Japanese passage: "how old is Tom Cruise?" was taken as about it."""
+    """Tom is トム, not the 友 (トモ) of a Japanese passage: "how old is Tom Cruise?" was taken as about it."""
     assert not named_in("tom", "友の会が集まった。")
     assert named_in("tom", "トム・クルーズが来日した。")
     assert named_in("トム", "Tom Cruise arrived on Monday.")
