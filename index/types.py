@@ -204,6 +204,14 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """The sentences that answer a question, best first, before they are cited (answer/compose.py)."""
+
+    chosen: tuple[Scored, ...]
+    confidence: float | None  # the confidence model's probability that they hold what was asked
+
+
+@dataclass(frozen=True)
 class Signals:
     """What the answer step knows about how well an answer is backed: the confidence model's input."""
 

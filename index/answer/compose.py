@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -20,8 +20,8 @@ from index.answer.question import as_written, asked_terms, nouns
 from index.answer.speech import WORDS_ASKED, with_quoted_words
 from index.answer.words import cover_of, cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
-from index.types import (Answer, Grounds, Hit, Passage, Query, Ranking, Scored, Sentence, SentenceParts, Signals,
-                         Thresholds)
+from index.types import (Answer, Grounds, Hit, Passage, Query, Ranking, Reading, Scored, Sentence, SentenceParts,
+                         Signals, Thresholds)
 
 # Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
 # or cross-lingual question the sentence that answers often sits in the 6th to 8th passage, and
@@ -135,6 +135,22 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     confidence model's Signals of a question that gets that far (for fitting the models);
     `thresholds`, where it declines, and `joiner`, which runners-up join the lead, are the fitted
     ones unless a fit tries others."""
+    reading = read(q, ranking, k, embed_queries, observe, thresholds, joiner)
+    if isinstance(reading, Answer):
+        return reading
+    return cited(q, ranking, reading.chosen, k, reading.confidence)
+
+
+def cited(q: Query, ranking: Ranking, chosen: Sequence[Scored], k: int, confidence: float | None) -> Answer:
+    """The chosen sentences as the answer, citing their passages, then the source list's others."""
+    return replace(cited_answer(q, list(chosen), ranking.sources, k, ranking.hits[:k]), confidence=confidence)
+
+
+def read(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]], np.ndarray],
+         observe: Callable[[Grounds | Signals], None] | None = None,
+         thresholds: Thresholds | None = None, joiner: LogisticModel | None = None) -> Answer | Reading:
+    """The sentences that answer `q`, best first, with the confidence model's probability; or
+    the abstention (compose's arguments)."""
     t = thresholds or abstention.thresholds()
     hits = ranking.hits
     # The refusal rules and the decline model read the order they were fitted on, without the
@@ -213,7 +229,7 @@ def compose(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[st
     backing = signals(q, ranking, hits, scored, focus, set(asked_terms(q.text)))
     if observe is not None:
         observe(backing)
-    return replace(cited_answer(q, chosen, ranking.sources, k, hits[:k]), confidence=probability(backing))
+    return Reading(tuple(chosen), probability(backing))
 
 
 def on_subject(q: Query, scored: list[Scored]) -> list[Scored]:
