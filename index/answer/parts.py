@@ -12,8 +12,8 @@ import numpy as np
 
 from index.answer.compose import MAX_SENTENCES, cited, read
 from index.answer.question import nouns
-from index.text.terms import terms, tokenizer
 from index.answer.words import same_claim
+from index.text.terms import terms, tokenizer
 from index.types import Answer, Nouns, Query, Ranking, Scored
 
 # A part ends at a question mark or full stop that more text follows, outside quotation marks.
@@ -43,7 +43,7 @@ def _unquoted_ends(text: str, ends: re.Pattern) -> list[int]:
     for i, ch in enumerate(text):
         if open_marks and ch == _QUOTES[open_marks[-1]]:
             open_marks.pop()
-        elif ch in _QUOTES and not (ch == "\"" and open_marks and open_marks[-1] == "\""):
+        elif ch in _QUOTES:
             open_marks.append(ch)
         elif not open_marks and ends.fullmatch(ch) and text[i + 1:].strip():
             out.append(i + 1)
@@ -107,10 +107,10 @@ def alone(parts: Sequence[str], lang: str) -> list[str]:
     out = [parts[0]]
     for i, part in enumerate(parts[1:], 1):
         earlier = "".join(parts[:i]) if lang == "ja" else " ".join(parts[:i])
-        read = nouns(earlier)
-        phrases = [p for p in (_ja_phrases(earlier) if lang == "ja" else _en_phrases(read, earlier)) if p not in part]
-        named = [p for p in phrases if any(_says(p, n) for n in read.names)]
-        about = [p for p in phrases if any(_says(p, w) for w in read.focus)]
+        said = nouns(earlier)
+        phrases = [p for p in (_ja_phrases(earlier) if lang == "ja" else _en_phrases(said, earlier)) if p not in part]
+        named = [p for p in phrases if any(_says(p, n) for n in said.names)]
+        about = [p for p in phrases if any(_says(p, w) for w in said.focus)]
         # Other nouns only for a part that points back or names nothing: "how tall are the
         # towers? (people ceremony)" was answered with the ceremony's sentence.
         words = named or (about[:CONTEXT_NOUNS] if _POINTS_BACK.search(part) or not nouns(part).focus else [])
