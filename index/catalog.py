@@ -7,14 +7,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from index.answer.compose import NOT_COVERED, compose
+from index.answer.compose import NOT_COVERED
 from index.answer.lookup import supporting
+from index.answer.parts import answer as answer_question
 from index.answer.ranking import merge
 from index.engine import Engine, clean_question
 from index.errors import NoIndex
 from index.text.language import detect_lang
 from index.settings import DEFAULT_LIBRARY, EngineSettings, check_library, library_dir
-from index.types import Answer, Citation, Document, IngestReport, SourceInfo
+from index.types import Answer, Citation, Document, IngestReport, Query, Ranking, SourceInfo
 
 
 class Catalog:
@@ -57,8 +58,9 @@ class Catalog:
             return Answer(text, (), (), abstained=True, lang=lang, message=NOT_COVERED[lang])
         if len(engines) == 1:
             return engines[0].ask(question, k)
-        q, ranking = self._rank(engines, question, k)
-        return compose(q, ranking, k, self.embedder.embed_queries)
+        text = self._refreshed(engines, question)
+        return answer_question(text, engines[0].searcher.query, lambda q: self._merged(engines, q, k), k,
+                               self.embedder.embed_queries)
 
     def cite(self, claim: str, k: int = 5, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[Citation]:
         engines = self._open(libraries)
@@ -71,11 +73,19 @@ class Catalog:
         return supporting(q, ranking, k)
 
     def _rank(self, engines: list[Engine], text: str, k: int):
+        q = engines[0].searcher.query(self._refreshed(engines, text))
+        return q, self._merged(engines, q, k)
+
+    def _refreshed(self, engines: list[Engine], text: str) -> str:
+        """The question cleaned, once every library shows its newest generation."""
         text = clean_question(text, self.settings.max_question_chars)
         for e in engines:
             e.store.refresh()
-        q = engines[0].searcher.query(text)
-        return q, merge([e.searcher.rank(q, k=max(k, 8)) for e in engines], max(k, 8))
+        return text
+
+    @staticmethod
+    def _merged(engines: list[Engine], q: Query, k: int) -> Ranking:
+        return merge([e.searcher.rank(q, k=max(k, 8)) for e in engines], max(k, 8))
 
     def sources(self, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[SourceInfo]:
         """The articles of these libraries, by title then path (the order /sources numbers them in)."""

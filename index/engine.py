@@ -9,9 +9,8 @@ from pathlib import Path
 
 from index.ingest import pipeline as ingesting
 from index.allocator import pin_malloc_thresholds
-from index.answer.compose import compose
 from index.answer.lookup import supporting
-from index.answer.parts import alone, answer_in_parts, split
+from index.answer.parts import answer as answer_question
 from index.embedding import Embedder, SecondOpinion, embedder_name, load_embedder
 from index.ingest.decoding import clean_text
 from index.errors import EmptyQuestion, QuestionTooLong
@@ -103,15 +102,8 @@ class Engine:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        q = self.searcher.query(question)
-        ranking = self.searcher.rank(q, k=max(k, 8))
-        pieces = split(question, q.lang)
-        if len(pieces) > 1:
-            parts = [(pq, self.searcher.rank(pq, k=max(k, 8)))
-                     for pq in map(self.searcher.query, alone(pieces, q.lang))]
-            answer = answer_in_parts(q, ranking, parts, k, self.embedder.embed_queries)
-        else:
-            answer = compose(q, ranking, k, self.embedder.embed_queries)
+        answer = answer_question(question, self.searcher.query, lambda q: self.searcher.rank(q, k=max(k, 8)), k,
+                                 self.embedder.embed_queries)
         with self._cache_lock:
             if self._answers and next(reversed(self._answers))[2] != key[2]:
                 self._answers.clear()  # a new generation: the old answers can never be asked for again

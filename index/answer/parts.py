@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from index.answer.compose import MAX_SENTENCES, cited, read
+from index.answer.compose import MAX_SENTENCES, cited, compose, read
 from index.answer.question import nouns
 from index.answer.words import same_claim
 from index.text.terms import terms, tokenizer
@@ -155,6 +155,19 @@ def _en_phrases(read: Nouns, text: str) -> list[str]:
     names = [w for w in _LATIN_RUN.findall(text) if w[0].isupper() and any(n in terms(w) for n in read.names)]
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]+", text) if any(f in terms(w) for f in read.focus)]
     return list(dict.fromkeys([*names, *words]))
+
+
+def answer(text: str, query: Callable[[str], Query], rank: Callable[[Query], Ranking], k: int,
+           embed_queries: Callable[[list[str]], np.ndarray]) -> Answer:
+    """The cited answer to a question (compose's), read part by part too when it has several
+    parts. `query` embeds a text as a question, `rank` ranks the library's passages for one."""
+    q = query(text)
+    ranking = rank(q)
+    pieces = split(text, q.lang)
+    if len(pieces) < 2:
+        return compose(q, ranking, k, embed_queries)
+    parts = [(part, rank(part)) for part in map(query, alone(pieces, q.lang))]
+    return answer_in_parts(q, ranking, parts, k, embed_queries)
 
 
 def answer_in_parts(q: Query, ranking: Ranking, parts: Sequence[tuple[Query, Ranking]], k: int,

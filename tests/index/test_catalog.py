@@ -3,6 +3,7 @@ import numpy as np
 
 from index.answer.ranking import merge
 from index.catalog import Catalog
+from tests.index.answer.test_parts import BRIDGE
 from index.types import Hit, Passage, Ranking, Sentence
 
 FESTIVAL = "港町の祭り\nURL: https://news.example.com/festival\nDate: 2025-09-01\n\n港町で夏祭りが開かれ、約3万人が訪れた。花火は午後8時から打ち上げられた。\n"
@@ -37,6 +38,23 @@ def test_a_question_sees_its_libraries_and_never_a_third(tmp_path, embedder):
     assert all(c.library in mine for c in catalog.cite("The ferry runs daily at 22:00", libraries=mine))
     assert {s.library for s in catalog.sources(mine)} == set(mine)
     assert [s.library for s in catalog.sources(("guild-2",))] == ["guild-2"]
+
+
+def test_a_question_of_two_parts_is_answered_from_each_library_it_needs(tmp_path, embedder):
+    """Across a server's library and the shared one, "How many books…, and how tall are the bridge's
+    towers?" quotes the library's sentence and the bridge's, each citing its own library: asked
+    whole, it quoted the library article alone."""
+    catalog = Catalog(tmp_path / "index", embedder=embedder)
+    for library, name, text in (("shared", "bridge.txt", BRIDGE), ("guild-1", "library.txt", LIBRARY)):
+        folder = tmp_path / library
+        folder.mkdir()
+        (folder / name).write_text(text, encoding="utf-8")
+        catalog.engine(library, create=True).ingest([folder])
+    answer = catalog.ask("How many books did the city library reopen with, and how tall are the bridge's towers?",
+                         libraries=("guild-1", "shared"))
+    assert answer.problem() is None and "40,000" in answer.text and "168メートル" in answer.text
+    cited = {c.n: c.library for c in answer.citations}
+    assert {cited[s.n] for s in answer.sentences} == {"guild-1", "shared"}
 
 
 def test_a_library_with_no_index_is_left_out(tmp_path, embedder):
