@@ -1,8 +1,8 @@
 """A question of several parts ("…は誰?あと、…は何メートル?", "Who found it, and how heavy was it?",
 "X did Y. What is Z?") -> its parts, each asked on its own; the answer gives each part's own
 sentence. Asked whole, one embedding stands for both parts, and the answer quoted the part it
-fitted best: of the fit sets' multi-hop questions, about half were answered without the other
-part's evidence (NOTES.md, session 54)."""
+fitted best: about half of the fit sets' multi-hop questions were answered without all their
+evidence (NOTES.md, session 54)."""
 from __future__ import annotations
 
 import re
