@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from index.answer.compose import MAX_SENTENCES, cited, compose, read
+from index.answer.compose import cited, compose, read
 from index.answer.question import nouns
 from index.answer.words import same_claim
 from index.text.terms import terms, tokenizer
-from index.types import Answer, Nouns, Query, Ranking, Scored
+from index.types import Answer, Query, Ranking, Scored
 
 # A part ends at a question mark or full stop that more text follows, outside quotation marks.
 _JA_END = re.compile(r"[?？。!！]")
@@ -68,9 +68,7 @@ def split(text: str, lang: str) -> list[str]:
         piece = opener.sub("", piece.strip()).strip()
         if not piece:
             continue
-        if parts and not _long_enough(piece, lang):
-            parts[-1] = f"{parts[-1]} {piece}"
-        elif parts and not _long_enough(parts[-1], lang):
+        if parts and not (_long_enough(piece, lang) and _long_enough(parts[-1], lang)):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
@@ -108,9 +106,10 @@ def alone(parts: Sequence[str], lang: str) -> list[str]:
     for i, part in enumerate(parts[1:], 1):
         earlier = "".join(parts[:i]) if lang == "ja" else " ".join(parts[:i])
         said = nouns(earlier)
-        phrases = [p for p in (_ja_phrases(earlier) if lang == "ja" else _en_phrases(said, earlier)) if p not in part]
-        named = [p for p in phrases if any(_says(p, n) for n in said.names)]
-        about = [p for p in phrases if any(_says(p, w) for w in said.focus)]
+        phrases = [(p, forms) for p, forms in (_ja_phrases(earlier) if lang == "ja" else _en_phrases(earlier))
+                   if p not in part]
+        named = [p for p, forms in phrases if forms & set(said.names)]
+        about = [p for p, forms in phrases if forms & set(said.focus)]
         # Other nouns only for a part that points back or names nothing: "how tall are the
         # towers? (people ceremony)" was answered with the ceremony's sentence.
         words = named or (about[:CONTEXT_NOUNS] if _POINTS_BACK.search(part) or not nouns(part).focus else [])
@@ -125,36 +124,35 @@ _POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|th
                           r"それ|その|そこ|これ|この|ここ|あれ|あの|同(?:社|氏|市|町|村|県|館|園|校|店|所)", re.I)
 
 
-def _says(phrase: str, word: str) -> bool:
-    return word in (terms(phrase) if phrase.isascii() else [m.normalized_form() for m in tokenizer().tokenize(phrase)])
-
-
 _NOUNISH = ("名詞", "接頭辞", "接尾辞")
 _JOINERS = ("ヶ", "ケ", "ノ", "・")
 
 
-def _ja_phrases(text: str) -> list[str]:
-    """The noun phrases of a Japanese text as written: Sudachi's 潮・霧・大橋 and 鸛・ヶ・浜市 joined back."""
-    out: list[str] = []
-    run = ""
-    for m in tokenizer().tokenize(text):
-        if m.part_of_speech()[0] in _NOUNISH or m.surface() in _JOINERS:
-            run += m.surface()
+def _ja_phrases(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The noun phrases of a Japanese text as written (Sudachi's 潮・霧・大橋 and 鸛・ヶ・浜市 joined
+    back), each with the normal forms it says, as `nouns` reads them."""
+    out: dict[str, frozenset[str]] = {}
+    run: list = []
+    for m in [*tokenizer().tokenize(text), None]:
+        if m is not None and (m.part_of_speech()[0] in _NOUNISH or m.surface() in _JOINERS):
+            run.append(m)
             continue
-        out.append(run)
-        run = ""
-    out.append(run)
-    return list(dict.fromkeys(r for r in out if r.strip("".join(_JOINERS))))
+        phrase = "".join(r.surface() for r in run)
+        if phrase.strip("".join(_JOINERS)):
+            out.setdefault(phrase, frozenset(terms(phrase)) if phrase.isascii()
+                           else frozenset(r.normalized_form() for r in run))
+        run = []
+    return list(out.items())
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.-]*(?:\s+[A-Z][A-Za-z0-9.-]*)*")
 
 
-def _en_phrases(read: Nouns, text: str) -> list[str]:
-    """An English text's names as written ("Kotogaura", "Okabe Lund"), then its content words."""
-    names = [w for w in _LATIN_RUN.findall(text) if w[0].isupper() and any(n in terms(w) for n in read.names)]
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]+", text) if any(f in terms(w) for f in read.focus)]
-    return list(dict.fromkeys([*names, *words]))
+def _en_phrases(text: str) -> list[tuple[str, frozenset[str]]]:
+    """An English text's names as written ("Kotogaura", "Okabe Lund"), then its words, each with
+    its terms."""
+    phrases = [w for w in _LATIN_RUN.findall(text) if w[0].isupper()] + re.findall(r"[A-Za-z][A-Za-z-]+", text)
+    return list({w: frozenset(terms(w)) for w in phrases}.items())
 
 
 def answer(text: str, query: Callable[[str], Query], rank: Callable[[Query], Ranking], k: int,
@@ -187,7 +185,7 @@ def answer_in_parts(q: Query, ranking: Ranking, parts: Sequence[tuple[Query, Ran
         best = reading.chosen[0]
         if not any(_same(best, c) for c in (*chosen, *added)):
             added.append(best)
-    return cited(q, ranking, (chosen[:1] + added + chosen[1:])[:MAX_SENTENCES + len(added)], k, whole.confidence)
+    return cited(q, ranking, chosen[:1] + added + chosen[1:], k, whole.confidence)
 
 
 def _same(a: Scored, b: Scored) -> bool:
