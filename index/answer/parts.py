@@ -1,19 +1,22 @@
 """A question of several parts ("…は誰?あと、…は何メートル?", "Who found it, and how heavy was it?",
-"X did Y. What is Z?") -> its parts, each asked on its own; the answer gives each part's own
-sentence. Asked whole, one embedding stands for both parts, and the answer quoted the part it
+"X did Y. What is Z?", "The sake handed out on the first flight: how many bottles…?") -> its parts,
+each asked on its own; the answer gives each part's own sentence. A part that describes something
+rather than asking is answered by the sentence that names it, and the part after it is asked with
+that name. Asked whole, one embedding stands for both parts, and the answer quoted the part it
 fitted best: about half of the fit sets' multi-hop questions were answered without all their
 evidence (NOTES.md, session 54)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from index.answer.compose import cited, compose, read
 from index.answer.question import nouns
 from index.answer.words import same_claim
-from index.text.terms import terms, tokenizer
+from index.text.terms import HAS_JA, terms, tokenizer
 from index.types import Answer, Query, Ranking, Scored
 
 # A part ends at a question mark or full stop that more text follows, outside quotation marks.
@@ -25,6 +28,13 @@ _ABBREVIATION = re.compile(r"\b(?:no|nos|mr|mrs|ms|dr|st|mt|vs|jr|sr|co|inc|ltd|
 # question joined by "and".
 _EN_AND = re.compile(r",?\s+and\s+(?=(?:how|what|which|who|whom|whose|when|where|why|did|does|do|is|was|were|are|"
                      r"has|have|had|will|would|can)\b)", re.I)
+# A description, then the question about what it describes: 「…配られた日本酒、その酒蔵は…?」,
+# 「…テープカットした市長って、何票取ったの?」, "The sake handed out on the first flight: how many
+# bottles…?". Asked whole, the answer quoted the sentence the description matches and not the one
+# that answers (NOTES.md, session 55). 「Xって、」 cuts only after a clause with a verb: 「汐見工場って、…」
+# is one question about a named thing.
+_JA_BRIDGE = re.compile(r"、(?=その|そこ|同[社氏市町村県館園校店所])|(?<=って、)")
+_EN_BRIDGE = re.compile(r"(?<=\S)(?::|;|\s[—–])(?=\s+\S)")
 # Japanese second questions open with a word that adds one: 「あと、」「それと」「また、」「ちなみに」.
 _JA_OPENER = re.compile(r"^(?:あと|それと|それから|また|ちなみに|さらに|加えて|ついでに|で)[、,]?\s*")
 _EN_OPENER = re.compile(r"^(?:and|also|plus)\b[,]?\s*", re.I)
@@ -36,18 +46,41 @@ MAX_PARTS = 3
 _QUOTES = {"「": "」", "『": "』", "(": ")", "（": "）", "“": "”", "\"": "\""}
 
 
+def _outside_quotes(text: str) -> list[bool]:
+    """For each character of `text`, whether it stands outside quotation marks and brackets."""
+    out, open_marks = [], []
+    for ch in text:
+        if open_marks and ch == _QUOTES[open_marks[-1]]:
+            open_marks.pop()
+            out.append(False)
+        elif ch in _QUOTES:
+            open_marks.append(ch)
+            out.append(False)
+        else:
+            out.append(not open_marks)
+    return out
+
+
 def _unquoted_ends(text: str, ends: re.Pattern) -> list[int]:
     """Where the parts of `text` end: after each end mark outside quotation marks and brackets
     that more text follows."""
-    out, open_marks = [], []
-    for i, ch in enumerate(text):
-        if open_marks and ch == _QUOTES[open_marks[-1]]:
-            open_marks.pop()
-        elif ch in _QUOTES:
-            open_marks.append(ch)
-        elif not open_marks and ends.fullmatch(ch) and text[i + 1:].strip():
-            out.append(i + 1)
-    return out
+    outside = _outside_quotes(text)
+    return [i + 1 for i, ch in enumerate(text) if outside[i] and ends.fullmatch(ch) and text[i + 1:].strip()]
+
+
+def _bridge_ends(text: str, bridges: re.Pattern) -> list[int]:
+    """Where a description ends and the question about it begins, outside quotation marks."""
+    outside = _outside_quotes(text)
+    return [m.end() for m in bridges.finditer(text)
+            if m.start() < len(text) and outside[m.start()] and text[m.end():].strip() and _describes(text[:m.end()])]
+
+
+def _describes(text: str) -> bool:
+    """Whether a Japanese 「…って、」 opening describes something by what it did (has a verb); an
+    English or other bridge opening always counts."""
+    if not text.endswith("って、"):
+        return True
+    return any(m.part_of_speech()[0] == "動詞" for m in tokenizer().tokenize(text[:-3]))
 
 
 def _long_enough(part: str, lang: str) -> bool:
@@ -58,9 +91,10 @@ def split(text: str, lang: str) -> list[str]:
     """The parts of a question, each as written (its opener dropped); one part when it has one."""
     text = text.strip()
     if lang == "ja":
-        pieces = _cut(text, _unquoted_ends(text, _JA_END))
+        pieces = _cut(text, sorted({*_unquoted_ends(text, _JA_END), *_bridge_ends(text, _JA_BRIDGE)}))
     else:
         cuts = [m.end() for m in _EN_END.finditer(text) if not _ABBREVIATION.search(text[:m.end()])]
+        cuts = sorted({*cuts, *_bridge_ends(text, _EN_BRIDGE)})
         pieces = [p for piece in _cut(text, cuts) for p in _and_split(piece)]
     opener = _JA_OPENER if lang == "ja" else _EN_OPENER
     parts: list[str] = []
@@ -108,7 +142,7 @@ def alone(parts: Sequence[str], lang: str) -> list[str]:
         said = nouns(earlier)
         phrases = [(p, forms) for p, forms in (_ja_phrases(earlier) if lang == "ja" else _en_phrases(earlier))
                    if p not in part]
-        named = [p for p, forms in phrases if forms & set(said.names)]
+        named = _apart([p for p, forms in phrases if forms & set(said.names)])
         about = [p for p, forms in phrases if forms & set(said.focus)]
         # Other nouns only for a part that points back or names nothing: "how tall are the
         # towers? (people ceremony)" was answered with the ceremony's sentence.
@@ -145,47 +179,91 @@ def _ja_phrases(text: str) -> list[tuple[str, frozenset[str]]]:
     return list(out.items())
 
 
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.-]*(?:\s+[A-Z][A-Za-z0-9.-]*)*")
+_LATIN_RUN = re.compile(r"[A-Z][A-Za-z0-9.-]*(?:\s+[A-Z][A-Za-z0-9.-]*)*")
 
 
 def _en_phrases(text: str) -> list[tuple[str, frozenset[str]]]:
     """An English text's names as written ("Kotogaura", "Okabe Lund"), then its words, each with
     its terms."""
-    phrases = [w for w in _LATIN_RUN.findall(text) if w[0].isupper()] + re.findall(r"[A-Za-z][A-Za-z-]+", text)
+    phrases = [w.rstrip(".") for w in _LATIN_RUN.findall(text)] + re.findall(r"[A-Za-z][A-Za-z-]+", text)
     return list({w: frozenset(terms(w)) for w in phrases}.items())
 
 
 def answer(text: str, query: Callable[[str], Query], rank: Callable[[Query], Ranking], k: int,
            embed_queries: Callable[[list[str]], np.ndarray]) -> Answer:
     """The cited answer to a question (compose's), read part by part too when it has several
-    parts. `query` embeds a text as a question, `rank` ranks the library's passages for one."""
+    parts: the whole question's answer, with each part's best sentence after its lead when the
+    answer does not quote it already. `query` embeds a text as a question, `rank` ranks the
+    library's passages for one. Whether to decline is the whole question's call: a part asked
+    alone lacks what makes its sibling unanswerable."""
     q = query(text)
     ranking = rank(q)
     pieces = split(text, q.lang)
     if len(pieces) < 2:
         return compose(q, ranking, k, embed_queries)
-    parts = [(part, rank(part)) for part in map(query, alone(pieces, q.lang))]
-    return answer_in_parts(q, ranking, parts, k, embed_queries)
-
-
-def answer_in_parts(q: Query, ranking: Ranking, parts: Sequence[tuple[Query, Ranking]], k: int,
-                    embed_queries: Callable[[list[str]], np.ndarray]) -> Answer:
-    """The whole question's answer, with each part's best sentence after its lead when the
-    answer does not quote it already. Whether to decline is the whole question's call: a part
-    asked alone lacks what makes its sibling unanswerable."""
     whole = read(q, ranking, k, embed_queries)
     if isinstance(whole, Answer):
         return whole
     chosen = list(whole.chosen)
     added: list[Scored] = []
-    for part_query, part_ranking in parts:
+    named: list[str] = []
+    described: Scored | None = None  # the sentence answering the part before, when that part describes
+    for piece, part in zip(pieces, alone(pieces, q.lang)):
+        part_query = query(f"{part}（{'・'.join(named)}）" if named and q.lang == "ja"
+                           else f"{part} ({' '.join(named)})" if named else part)
+        part_ranking = rank(part_query)
+        if described is not None:
+            # The part asks about the thing its description names: the sentence that names it says
+            # what it is, not what the part asks.
+            part_ranking = _without(part_ranking, described)
         reading = read(part_query, part_ranking, k, embed_queries)
+        named, described = [], None
         if isinstance(reading, Answer):
             continue
         best = reading.chosen[0]
+        if not _asks(piece, q.lang):
+            named, described = bridged(best.text, text), best
         if not any(_same(best, c) for c in (*chosen, *added)):
             added.append(best)
     return cited(q, ranking, chosen[:1] + added + chosen[1:], k, whole.confidence)
+
+
+def _without(ranking: Ranking, quoted: Scored) -> Ranking:
+    """The ranking without one sentence among its candidates."""
+    pid, start = quoted.hit.passage.id, quoted.sentence.start
+    sentences = {i: [(s, sim) for s, sim in ss if not (i == pid and s.start == start)] for i, ss in ranking.sentences.items()}
+    return replace(ranking, sentences=sentences)
+
+
+_JA_ASKS = re.compile(r"[?？]|何|いつ|どこ|どれ|どの|どう|どんな|誰|だれ|いくら|なぜ|なに")
+_EN_ASKS = re.compile(r"\?|\b(?:how|what|which|who|whom|whose|when|where|why)\b", re.I)
+# Enough of the names a description's sentence adds to say which thing it is, and not so many that
+# they pull the next part to that sentence again.
+BRIDGE_NAMES = 3
+
+
+def _asks(piece: str, lang: str) -> bool:
+    return bool((_JA_ASKS if lang == "ja" else _EN_ASKS).search(piece))
+
+
+def bridged(sentence: str, question: str) -> list[str]:
+    """The names a sentence says that the question does not: the sentence answering a description
+    (「雲井から飛んだ初便で配られた日本酒」) names the thing it describes (澄川酒造, "Sumikawa
+    Shuzo"), which is what the next part asks about."""
+    lang = "ja" if HAS_JA.search(sentence) else "en"
+    names = set(nouns(sentence).names)
+    asked = set(terms(question))
+    phrases = _ja_phrases(sentence) if lang == "ja" else _en_phrases(sentence)
+    return _apart([p for p, forms in phrases if forms & names and not forms <= asked and p not in question])[:BRIDGE_NAMES]
+
+
+def _apart(phrases: list[str]) -> list[str]:
+    """The phrases, less each one an earlier one holds ("Kotogaura" after "Kotogaura City Marathon")."""
+    out: list[str] = []
+    for p in phrases:
+        if not any(p in o for o in out):
+            out.append(p)
+    return out
 
 
 def _same(a: Scored, b: Scored) -> bool:

@@ -1,6 +1,6 @@
 """Questions of several parts: how they are split, what each part is asked with, and that the
 answer quotes each part's own sentence."""
-from index.answer.parts import alone, split
+from index.answer.parts import alone, bridged, split
 
 
 def test_japanese_question_splits_at_an_inner_question_mark_and_drops_the_opener():
@@ -29,6 +29,35 @@ def test_one_question_stays_whole():
                        ("「何が起きた?」と聞かれた市長は何と答えた?", "ja"),
                        ("瑠璃ヶ丘と柚ノ木、家賃相場はどれくらい違う?", "ja")):
         assert split(text, lang) == [text], text
+
+
+def test_a_description_then_a_question_about_it_is_two_parts():
+    """「…配られた日本酒、その酒蔵は…」, 「…した市長って、…」 and "The sake handed out…: how many…"
+    describe a thing, then ask about it: the description is a part of its own."""
+    assert split("初便で配られた日本酒、その酒蔵はどこの国に輸出している?", "ja") == \
+        ["初便で配られた日本酒、", "その酒蔵はどこの国に輸出している?"]
+    assert split("再開式でテープカットした市長って、市長選で何票取ったの?", "ja") == \
+        ["再開式でテープカットした市長って、", "市長選で何票取ったの?"]
+    assert split("The sake handed out on the first flight: how many bottles will the brewery ship?", "en") == \
+        ["The sake handed out on the first flight:", "how many bottles will the brewery ship?"]
+    assert split("The mayor who opened the museum — how many votes did he win?", "en") == \
+        ["The mayor who opened the museum —", "how many votes did he win?"]
+
+
+def test_a_named_topic_is_not_a_description():
+    """「汐見工場って、…」 names what it asks about, and "2:30" is a time: one question each."""
+    for text, lang in (("汐見工場って、月に何枚のウエハーを処理できるの?", "ja"),
+                       ("What happens at 2:30 on the opening day?", "en")):
+        assert split(text, lang) == [text], text
+
+
+def test_a_description_s_sentence_names_what_the_next_part_asks_about():
+    """The sentence answering "The sake handed out on the first flight" names the brewery, which
+    the question never does: that name, whole, goes with the next part."""
+    sentence = "Every passenger was handed a bottle of sake from Tsukiyo Shuzo, a brewery in Hanamori."
+    assert bridged(sentence, "The sake handed out on the first flight: how many bottles will that brewery ship?") == \
+        ["Tsukiyo Shuzo", "Hanamori"]
+    assert bridged("式典では三宅隆市長がテープカットを行った。", "テープカットした市長って、何票取ったの?") == ["三宅隆市長"]
 
 
 def test_a_short_tail_stays_with_its_question():
@@ -71,3 +100,38 @@ def test_each_part_of_a_two_part_question_is_answered_with_its_own_cited_sentenc
     assert answer.problem() is None
     texts = [s.text for s in answer.sentences]
     assert any("約800人" in t for t in texts) and any("168メートル" in t for t in texts)
+
+
+FIRM = ("花園建設、新社長に森田氏\nURL: https://news.example.jp/hanazono-president\nDate: 2026-04-02\n\n"
+        "花園建設は1日、森田康介専務(56)が社長に昇格する人事を発表した。"
+        "同社は1952年創業の中堅ゼネコンで、従業員は約2,300人。昨年度の売上高は約1,800億円だった。\n\n"
+        "森田氏は土木部門の出身で、県内の橋やトンネルの工事を多く手がけてきた。\n")
+
+
+def test_the_part_after_a_description_is_asked_about_what_it_names(tmp_path, embedder):
+    """「…共同企業体の代表、その会社の新しい社長は誰?」: the sentence answering the description names
+    花園建設, which the question never does; the next part is asked with that name, and the answer
+    quotes both the naming sentence and the new president's."""
+    from index.answer import parts
+    from index.engine import Engine
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    (folder / "firm.txt").write_text(FIRM, encoding="utf-8")
+    eng = Engine.open(tmp_path / "index", embedder=embedder)
+    asked = []
+
+    def query(text):
+        asked.append(text)
+        return eng.searcher.query(text)
+
+    try:
+        eng.ingest([folder])
+        answer = parts.answer("潮見大橋を施工した共同企業体の代表、その会社の新しい社長は誰?", query,
+                              lambda q: eng.searcher.rank(q, k=8), 5, embedder.embed_queries)
+    finally:
+        eng.close()
+    assert any(a.startswith("その会社の新しい社長は誰?") and "花園建設" in a for a in asked), asked
+    texts = [s.text for s in answer.sentences]
+    assert any("花園建設を代表とする" in t for t in texts) and any("森田康介" in t for t in texts), texts
