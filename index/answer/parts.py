@@ -231,14 +231,14 @@ def answer(text: str, query: Callable[[str], Query], rank: Callable[[Query], Ran
 def _without(ranking: Ranking, quoted: Scored) -> Ranking:
     """The ranking without one sentence among its candidates."""
     pid, start = quoted.hit.passage.id, quoted.sentence.start
-    sentences = {i: [(s, sim) for s, sim in ss if not (i == pid and s.start == start)] for i, ss in ranking.sentences.items()}
-    return replace(ranking, sentences=sentences)
+    return replace(ranking, sentences={i: [(s, sim) for s, sim in ss if not (i == pid and s.start == start)]
+                                       for i, ss in ranking.sentences.items()})
 
 
 _JA_ASKS = re.compile(r"[?？]|何|いつ|どこ|どれ|どの|どう|どんな|誰|だれ|いくら|なぜ|なに")
 _EN_ASKS = re.compile(r"\?|\b(?:how|what|which|who|whom|whose|when|where|why)\b", re.I)
-# Enough of the names a description's sentence adds to say which thing it is, and not so many that
-# they pull the next part to that sentence again.
+# The names a description's sentence adds that go with the next part: enough to say which thing it
+# is ("Tsukiyo Shuzo", its town); not tuned.
 BRIDGE_NAMES = 3
 
 
@@ -254,7 +254,8 @@ def bridged(sentence: str, question: str) -> list[str]:
     names = set(nouns(sentence).names)
     asked = set(terms(question))
     phrases = _ja_phrases(sentence) if lang == "ja" else _en_phrases(sentence)
-    return _apart([p for p, forms in phrases if forms & names and not forms <= asked and p not in question])[:BRIDGE_NAMES]
+    new = [p for p, forms in phrases if forms & names and not forms <= asked and p not in question]
+    return _apart(new)[:BRIDGE_NAMES]
 
 
 def _apart(phrases: list[str]) -> list[str]:
