@@ -16,7 +16,7 @@ import numpy as np
 from index.answer.compose import cited, compose, read
 from index.answer.question import nouns
 from index.answer.words import same_claim
-from index.text.terms import HAS_JA, terms, tokenizer
+from index.text.terms import terms, tokenizer
 from index.types import Answer, Query, Ranking, Scored
 
 # A part ends at a question mark or full stop that more text follows, outside quotation marks.
@@ -61,16 +61,14 @@ def _outside_quotes(text: str) -> list[bool]:
     return out
 
 
-def _unquoted_ends(text: str, ends: re.Pattern) -> list[int]:
+def _unquoted_ends(text: str, outside: list[bool], ends: re.Pattern) -> list[int]:
     """Where the parts of `text` end: after each end mark outside quotation marks and brackets
-    that more text follows."""
-    outside = _outside_quotes(text)
+    (`outside`, per character) that more text follows."""
     return [i + 1 for i, ch in enumerate(text) if outside[i] and ends.fullmatch(ch) and text[i + 1:].strip()]
 
 
-def _bridge_ends(text: str, bridges: re.Pattern) -> list[int]:
+def _bridge_ends(text: str, outside: list[bool], bridges: re.Pattern) -> list[int]:
     """Where a description ends and the question about it begins, outside quotation marks."""
-    outside = _outside_quotes(text)
     return [m.end() for m in bridges.finditer(text)
             if m.start() < len(text) and outside[m.start()] and text[m.end():].strip() and _describes(text[:m.end()])]
 
@@ -90,11 +88,12 @@ def _long_enough(part: str, lang: str) -> bool:
 def split(text: str, lang: str) -> list[str]:
     """The parts of a question, each as written (its opener dropped); one part when it has one."""
     text = text.strip()
+    outside = _outside_quotes(text)
     if lang == "ja":
-        pieces = _cut(text, sorted({*_unquoted_ends(text, _JA_END), *_bridge_ends(text, _JA_BRIDGE)}))
+        pieces = _cut(text, sorted({*_unquoted_ends(text, outside, _JA_END), *_bridge_ends(text, outside, _JA_BRIDGE)}))
     else:
         cuts = [m.end() for m in _EN_END.finditer(text) if not _ABBREVIATION.search(text[:m.end()])]
-        cuts = sorted({*cuts, *_bridge_ends(text, _EN_BRIDGE)})
+        cuts = sorted({*cuts, *_bridge_ends(text, outside, _EN_BRIDGE)})
         pieces = [p for piece in _cut(text, cuts) for p in _and_split(piece)]
     opener = _JA_OPENER if lang == "ja" else _EN_OPENER
     parts: list[str] = []
@@ -222,7 +221,7 @@ def answer(text: str, query: Callable[[str], Query], rank: Callable[[Query], Ran
             continue
         best = reading.chosen[0]
         if not _asks(piece, q.lang):
-            named, described = bridged(best.text, text), best
+            named, described = bridged(best.text, best.hit.passage.lang, text), best
         if not any(_same(best, c) for c in (*chosen, *added)):
             added.append(best)
     return cited(q, ranking, chosen[:1] + added + chosen[1:], k, whole.confidence)
@@ -246,11 +245,10 @@ def _asks(piece: str, lang: str) -> bool:
     return bool((_JA_ASKS if lang == "ja" else _EN_ASKS).search(piece))
 
 
-def bridged(sentence: str, question: str) -> list[str]:
-    """The names a sentence says that the question does not: the sentence answering a description
-    (「雲井から飛んだ初便で配られた日本酒」) names the thing it describes (澄川酒造, "Sumikawa
-    Shuzo"), which is what the next part asks about."""
-    lang = "ja" if HAS_JA.search(sentence) else "en"
+def bridged(sentence: str, lang: str, question: str) -> list[str]:
+    """The names a sentence (in `lang`, its passage's language) says that the question does not:
+    the sentence answering a description (「雲井から飛んだ初便で配られた日本酒」) names the thing it
+    describes (澄川酒造, "Sumikawa Shuzo"), which is what the next part asks about."""
     names = set(nouns(sentence).names)
     asked = set(terms(question))
     phrases = _ja_phrases(sentence) if lang == "ja" else _en_phrases(sentence)

@@ -55,9 +55,9 @@ def test_a_description_s_sentence_names_what_the_next_part_asks_about():
     """The sentence answering "The sake handed out on the first flight" names the brewery, which
     the question never does: that name, whole, goes with the next part."""
     sentence = "Every passenger was handed a bottle of sake from Tsukiyo Shuzo, a brewery in Hanamori."
-    assert bridged(sentence, "The sake handed out on the first flight: how many bottles will that brewery ship?") == \
+    assert bridged(sentence, "en", "The sake handed out on the first flight: how many bottles will that brewery ship?") == \
         ["Tsukiyo Shuzo", "Hanamori"]
-    assert bridged("式典では三宅隆市長がテープカットを行った。", "テープカットした市長って、何票取ったの?") == ["三宅隆市長"]
+    assert bridged("式典では三宅隆市長がテープカットを行った。", "ja", "テープカットした市長って、何票取ったの?") == ["三宅隆市長"]
 
 
 def test_a_short_tail_stays_with_its_question():
