@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from index.answer.units import units_asked
 from index.types import Query
 
 # 「何時間」「何日前」「何年ぶり」 ask for a length of time, not a date: a dated sentence is no likelier
@@ -165,9 +166,11 @@ def types_asked(q: Query) -> list[re.Pattern]:
     is not asking a price."""
     why = bool(WHY.search(q.text))
     wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text) and not (why and cue in (_AMOUNT, _NUMBER, _QUANTITY))]
-    if not why and (count := count_cue(q)) is not None:
+    count = None if why else count_cue(q)
+    if count is not None:
         wanted.append(count)
-    return wanted
+    # A Japanese counter's cue already says the unit (「何歳」: 「62歳」).
+    return wanted + ([] if why or count is not None else units_asked(q.text, q.lang))
 
 
 def gives(wanted: list[re.Pattern], text: str, section: str | None) -> int:

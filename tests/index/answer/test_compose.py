@@ -98,6 +98,14 @@ def test_how_many_question_prefers_a_sentence_in_either_language_giving_a_number
     assert _ranked_pair(q, story, count) == [count.text, story.text]
 
 
+def test_a_question_asking_a_unit_prefers_the_sentence_giving_a_value_in_it_over_other_numbers():
+    """"How cold did it get?": 「氷点下2.6度」 outscores an equally similar sentence with a date and a count."""
+    q = Query("How cold did it get on the night of the frost?", "en", np.zeros(4, np.float32), [])
+    story = _scored("4月8日未明の遅霜で、茶畑約120か所の新芽が傷んだ。", 0.1, lang="ja")
+    cold = _scored("町の観測地点では氷点下2.6度を記録した。", 0.1, pid=2, lang="ja")
+    assert _ranked_pair(q, story, cold) == [cold.text, story.text]
+
+
 def test_a_question_asking_no_amount_or_number_gives_numbers_no_bonus():
     """"Who leads the group?": a sentence with a number gets no edge over one without."""
     q = Query("Who leads the supporters' group?", "en", np.zeros(4, np.float32), [])
