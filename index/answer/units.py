@@ -22,8 +22,8 @@ _DURATION_UNITS = (r"(?:時間|分(?!の)|日間|週間|(?:か|カ|ヶ|ヵ|ケ)�
 
 # (English asks, Japanese asks, a value in the unit)
 UNITS: tuple[tuple[re.Pattern, re.Pattern, re.Pattern], ...] = (
-    # a person's age: 「(62)」「62歳」, "a 62-year-old", "aged 62", "Takaichi, 64"; a thing's is a year ("how old was
-    # the oldest bottle": 「1978年に製造」), and 「(44)」 of the person who found it answered it
+    # A person's age: 「(62)」「62歳」, "a 62-year-old", "aged 62", "Takaichi, 64". A thing's age is a year ("how
+    # old was the oldest bottle": 「1978年に製造」); read as a person's, 「(44)」 of a person beside it answered.
     (re.compile(r"(?:\bhow old\b|\bwhat age\b|\bages?\b)(?!.*\b(?:oldest|built|made|founded|established|dat(?:e|es|ed|ing))\b)",
                 re.I),
      re.compile(r"何歳|何才|年齢"),
@@ -39,9 +39,10 @@ UNITS: tuple[tuple[re.Pattern, re.Pattern, re.Pattern], ...] = (
     (re.compile(r"\bhow much (?:power|electricity|energy)\b|\bgenerat(?:e|es|ed|ing)\b|\boutput\b", re.I),
      re.compile(r"発電量|出力|電力量|発電"),
      re.compile(r"(?:キロ|メガ|ギガ)?ワット|\d\s*(?:k|M|G)Wh?\b|\b(?:kilo|mega|giga)?watt", re.I)),
+    # "How far has the number dropped" asks no distance.
     (re.compile(r"\bhow far\b(?!.*\b(?:drop|dropped|fall|fallen|fell|rise|risen|rose|grow|grown|grew|shr[iu]nk|"
-                r"declined?|increased?|gone|come)\b)|\bdistance\b|\bhow (?:tall|high|deep)\b|\bheight\b|\bdepth\b|\bhow long\b.*" + _LONG_THINGS,
-                re.I),
+                r"declined?|increased?|gone|come)\b)|\bdistance\b|\bhow (?:tall|high|deep)\b|\bheight\b|\bdepth\b|"
+                r"\bhow long\b.*" + _LONG_THINGS, re.I),
      re.compile(r"距離|長さ|高さ|深さ|何キロ|何メートル|全長|標高"),
      re.compile(_N + r"(?:キロ|km\b|メートル|m\b|miles?\b|kilomet(?:re|er)s?\b|met(?:re|er)s?\b|feet\b|ft\b)", re.I)),
     (re.compile(r"\bhow heavy\b|\bweigh(?:s|ed|t)?\b|\btonnes?\b|\btons\b", re.I),
@@ -54,7 +55,7 @@ UNITS: tuple[tuple[re.Pattern, re.Pattern, re.Pattern], ...] = (
      re.compile(r"割合|比率|何割|何\s*(?:%|％|パーセント)|シェア"),
      re.compile(r"\d\s*(?:%|％|割|パーセント|per ?cent\b)|\b(?:half|a third|two-thirds|a quarter|three-quarters)\b|"
                 r"半数|半分", re.I)),
-    # a name is quoted: 無人探査機「みずはII」, "the boat 'Kaiyo'" is rarer than "Kaiyo" in quotes
+    # A name is mostly written in quotation marks: 無人探査機「みずはII」, the "Mizuha II".
     (re.compile(r"\bwhat(?:'s| is| was| are| were)? (?:the )?names?\b|\bcalled\b|\bnamed\b|\btitled?\b", re.I),
      re.compile(r"名前|名称|何という|なんという|題名|タイトル|愛称|何と呼ばれ"),
      re.compile(r"「[^」]+」|『[^』]+』|\"[^\"]+\"|“[^”]+”")),
