@@ -161,9 +161,9 @@ def count_cue(q: Query) -> re.Pattern | None:
 
 
 def types_asked(q: Query) -> list[re.Pattern]:
-    """What a sentence that answers `q` holds, by the type asked: a date, a reason, an amount...
-    A why-question asks for a reason, not for the amount or count it names: 「値段が上がった理由」
-    is not asking a price."""
+    """What a sentence that answers `q` holds, by the type asked: a date, a reason, an amount...,
+    and a value in the unit asked (units.py: an age, degrees, a length...). A why-question asks for
+    a reason, not for the amount, count or unit it names: 「値段が上がった理由」 is not asking a price."""
     why = bool(WHY.search(q.text))
     wanted = [cue for asks, cue in _ANSWER_TYPES if asks.search(q.text) and not (why and cue in (_AMOUNT, _NUMBER, _QUANTITY))]
     count = None if why else count_cue(q)
