@@ -20,13 +20,14 @@ _LONG_THINGS = (r"\b(?:route|road|line|track|course|bridge|tunnel|trail|river|pa
 _DURATION_UNITS = (r"(?:時間|分(?!の)|日間|週間|(?:か|カ|ヶ|ヵ|ケ)月|年間|秒|hours?\b|minutes?\b|days\b|weeks?\b|months?\b|"
                    r"years\b|decades?\b)")
 
-# (English asks, Japanese asks, a value in the unit)
+# (English asks, Japanese asks, a value in the unit). A Japanese question with a counter (「何歳」「何キロ」
+# 「何時間」「何割」) is count_cue's, so the Japanese asks are the nouns and the lengths of time it lacks.
 UNITS: tuple[tuple[re.Pattern, re.Pattern, re.Pattern], ...] = (
     # A person's age: 「(62)」「62歳」, "a 62-year-old", "aged 62", "Takaichi, 64". A thing's age is a year ("how
     # old was the oldest bottle": 「1978年に製造」); read as a person's, 「(44)」 of a person beside it answered.
     (re.compile(r"(?:\bhow old\b|\bwhat age\b|\bages?\b)(?!.*\b(?:oldest|built|made|founded|established|dat(?:e|es|ed|ing))\b)",
                 re.I),
-     re.compile(r"何歳|何才|年齢"),
+     re.compile(r"何才|年齢"),
      re.compile(r"\d{1,3}\s*(?:歳|才)|[(（]\d{1,3}[)）]|\b\d{1,3}-year-old|\baged \d{1,3}\b|[A-Z][a-z]+, \d{1,3}\b")),
     (re.compile(r"\bhow (?:cold|hot|warm)\b|\btemperatures?\b", re.I),
      re.compile(r"気温|温度|水温|何度(?!も|目)"),
@@ -43,16 +44,16 @@ UNITS: tuple[tuple[re.Pattern, re.Pattern, re.Pattern], ...] = (
     (re.compile(r"\bhow far\b(?!.*\b(?:drop|dropped|fall|fallen|fell|rise|risen|rose|grow|grown|grew|shr[iu]nk|"
                 r"declined?|increased?|gone|come)\b)|\bdistance\b|\bhow (?:tall|high|deep)\b|\bheight\b|\bdepth\b|"
                 r"\bhow long\b.*" + _LONG_THINGS, re.I),
-     re.compile(r"距離|長さ|高さ|深さ|何キロ|何メートル|全長|標高"),
+     re.compile(r"距離|長さ|高さ|深さ|全長|標高"),
      re.compile(_N + r"(?:キロ|km\b|メートル|m\b|miles?\b|kilomet(?:re|er)s?\b|met(?:re|er)s?\b|feet\b|ft\b)", re.I)),
     (re.compile(r"\bhow heavy\b|\bweigh(?:s|ed|t)?\b|\btonnes?\b|\btons\b", re.I),
-     re.compile(r"重さ|重量|何トン"),
+     re.compile(r"重さ|重量"),
      re.compile(_N + r"(?:トン|キロ(?:グラム)?|グラム|kg\b|tonnes?\b|tons?\b|kilograms?\b|grams?\b)", re.I)),
     (re.compile(r"\bhow long\b(?!.*" + _LONG_THINGS + r")|\bhow many (?:hours|minutes|days|weeks|months|years)\b", re.I),
-     re.compile(r"何時間|何日間|何(?:か|カ|ヶ)月|何年間|何分|(?:どの|どれ)(?:くらい|ぐらい)(?:の)?(?:時間|期間)|(?:どの|どれ)(?:くらい|ぐらい)かか"),
+     re.compile(r"何年間|何分|(?:どの|どれ)(?:くらい|ぐらい)(?:の)?(?:時間|期間)|(?:どの|どれ)(?:くらい|ぐらい)かか"),
      re.compile(_N + _DURATION_UNITS, re.I)),
     (re.compile(r"\bwhat (?:share|percentage|proportion|fraction)\b|\bper ?cent\b", re.I),
-     re.compile(r"割合|比率|何割|何\s*(?:%|％|パーセント)|シェア"),
+     re.compile(r"割合|比率|何\s*％|シェア"),  # count_cue reads the half-width "%" only
      re.compile(r"\d\s*(?:%|％|割|パーセント|per ?cent\b)|\b(?:half|a third|two-thirds|a quarter|three-quarters)\b|"
                 r"半数|半分", re.I)),
     # A name is mostly written in quotation marks: 無人探査機「みずはII」, the "Mizuha II".

@@ -45,9 +45,9 @@ def test_a_unit_counts_as_one_more_answer_type_given():
 
 
 def test_a_japanese_question_asks_a_unit_by_its_noun_and_an_english_sentence_can_give_it():
-    """「気温は何度まで」 is answered by "2.6 degrees", 「名前は?」 by a quoted name; 「何歳」 keeps count_cue's 歳 alone."""
+    """「気温は何度まで」 is answered by "2.6 degrees", 「名前は?」 by a quoted name; 「全長は何メートル」 keeps count_cue's メートル alone."""
     assert _gives("霜の夜、気温は何度まで下がった?", "It fell to 2.6 degrees below zero before dawn.", "ja")
     assert _gives("新種の魚を採った探査機の名前は?", "The robot sub \u201cMizuha II\u201d collected four fish.", "ja")
     assert not _gives("霜の夜、気温は何度まで下がった?", "The frost came on 8 April.", "ja")
-    q = Query("町長は何歳?", "ja", np.zeros(4, np.float32), [])
+    q = Query("新しい橋の全長は何メートル?", "ja", np.zeros(4, np.float32), [])
     assert len(types_asked(q)) == 1
