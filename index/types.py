@@ -179,6 +179,19 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class InPassage:
+    """A candidate sentence among its passage's sentences, by e5's similarity to the question: a short
+    sentence that answers (「高校生の枠には41人が応募した。」) leans on the one before it for its subject."""
+
+    before: float  # the sentence before it (its own when it is first)
+    after: float  # the sentence after it (its own when it is last)
+    best: float  # the passage's closest sentence
+    place: int  # its place among the passage's sentences, closest first
+    count: int  # how many sentences the passage has
+    context: float  # how much closer to the question it is read together with the sentence before it
+
+
+@dataclass(frozen=True)
 class SentenceParts:
     """What a candidate sentence's score is made of (compose._score_sentence), for the lead model."""
 
@@ -192,6 +205,7 @@ class SentenceParts:
     rank: int  # its passage's place among the ranked passages
     position: int  # its place in its passage
     second: float = 0.0  # USE-multilingual's z-score among the candidates (0 in one language)
+    around: InPassage | None = None
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from index.answer.citations import cited_answer, to_citation
 from index.answer.confidence import probability, signals
 from index.answer.coverage import COVER_PASSAGES, meant, said_across, says_subject, unheard_names, unknown, unspelled
 from index.answer.joiner import join
-from index.answer.lead import first as lead_first
+from index.answer.lead import first as lead_first, in_passage
 from index.answer.logistic import LogisticModel
 from index.answer.question import as_written, asked_terms, nouns
 from index.answer.speech import WORDS_ASKED, with_quoted_words
 from index.answer.words import cover_of, cover_weights, same_claim, second_opinion, terms
 from index.text.glossary import said
-from index.types import (Answer, Grounds, Hit, Passage, Query, Ranking, Reading, Scored, Sentence, SentenceParts,
-                         Signals, Thresholds)
+from index.types import (Answer, Grounds, Hit, InPassage, Passage, Query, Ranking, Reading, Scored, Sentence,
+                         SentenceParts, Signals, Thresholds)
 
 # Passages whose sentences compete to be the answer: the eight the engine ranks. For a multi-hop
 # or cross-lingual question the sentence that answers often sits in the 6th to 8th passage, and
@@ -294,9 +294,10 @@ def score_sentences(q: Query, ranking: Ranking, hits: list[Hit]) -> list[Scored]
     out = []
     for rank, hit in enumerate(hits):
         lead = hit.passage.first
-        for position, (s, sim) in enumerate(ranking.sentences.get(hit.passage.id, ())):
+        sentences = ranking.sentences.get(hit.passage.id, ())
+        for position, ((s, sim), around) in enumerate(zip(sentences, in_passage(sentences, q.vector))):
             scored = _score_sentence(q, shares, asked, wanted, hit, s, sim, published=published,
-                                     rank=rank, position=position, lead=lead)
+                                     rank=rank, position=position, lead=lead, around=around)
             if scored is not None:
                 out.append(replace(scored, score=scored.score - LEAD_DISCOUNT) if lead else scored)
                 lead = False
@@ -316,7 +317,7 @@ def _with_second_opinion(scored: list[Scored], question: Callable[[], np.ndarray
 
 def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted: list[re.Pattern], hit: Hit,
                     s: Sentence, sim: float, published: bool = False, rank: int = 0, position: int = 0,
-                    lead: bool = False) -> Scored | None:
+                    lead: bool = False, around: InPassage | None = None) -> Scored | None:
     p = hit.passage
     raw = p.text[s.start - p.start:s.end - p.start]
     if not quotable(raw, p, source_asked=CITATION_LINE in wanted, published_asked=published):
@@ -331,7 +332,7 @@ def _score_sentence(q: Query, shares: dict[str, float], asked: set[str], wanted:
     score += ANSWER_TYPE_BONUS * given
     score += HEADED_REASON_BONUS * headed
     score += CROSS_LANGUAGE_BONUS * (p.lang != q.lang)
-    parts = SentenceParts(sim, cover, names_asked, given, headed, p.lang != q.lang, lead, rank, position)
+    parts = SentenceParts(sim, cover, names_asked, given, headed, p.lang != q.lang, lead, rank, position, around=around)
     return Scored(hit, s, text, score, parts)
 
 

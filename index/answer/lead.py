@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,18 +27,22 @@ from pathlib import Path
 import numpy as np
 
 from index.answer.joiner import in_both_languages
-from index.types import Scored
+from index.types import InPassage, Scored, Sentence
 
 MODEL_PATH = Path(__file__).with_name("lead.json")
 ONE_LANGUAGE_PATH = Path(__file__).with_name("lead_one_language.json")
-# How many of the hand score's best sentences compete to lead: of 5 and 10, 5 did best with each
-# fifth of the news fit sets left out in turn (NOTES.md, session 46).
-CANDIDATES = 5
+# How many of the hand score's best sentences compete to lead. Of 5 and 10, 5 did best with each
+# fifth of the news fit sets left out in turn (NOTES.md, session 46); with where each sits in its
+# passage, 12 did best of 5, 8 and 12 (session 57): the sentence that answers, short and leaning on
+# the one before it, is often beyond the hand score's fifth.
+CANDIDATES = 12
 FEATURES = ("similarity", "passage", "cover", "names", "gives", "headed", "other_language", "lead", "rank",
             "position", "likely", "dense", "lexical", "length", "digit", "second", "score",
             # Each candidate against the best among them: the choice is within one question.
             "score_gap", "similarity_gap", "passage_gap", "likely_gap", "cover_gap",
             "place", "first",
+            # Where it sits in its passage (types.InPassage): the sentences beside it, the passage's closest.
+            "before", "after", "passage_closest", "behind_closest", "place_in_passage", "passage_sentences", "context",
             # Where the candidates agree: how many others share its passage or article, its passage's
             # place among theirs, and its place by the passage model and by e5 among them.
             "same_passage", "same_article", "article_first", "passage_place", "likely_rank", "similarity_rank",
@@ -119,8 +124,35 @@ def vectors(candidates: list[Scored]) -> np.ndarray:
     # dense, lexical, second: each against the best candidate's
     behind = x[:, [11, 12, 15]]
     japanese = np.array([[c.hit.passage.lang == "ja"] for c in candidates], dtype=np.float64)
-    return np.hstack([x, relative - relative.max(axis=0), places, places == 0, agreement, ranks,
+    return np.hstack([x, relative - relative.max(axis=0), places, places == 0, _around(candidates), agreement, ranks,
                       behind - behind.max(axis=0), japanese])
+
+
+def _around(candidates: list[Scored]) -> np.ndarray:
+    """Each candidate's InPassage; without one (a sentence scored outside compose) as if it stood alone."""
+    rows = []
+    for c in candidates:
+        a, sim = c.parts.around, c.parts.similarity
+        rows.append([sim, sim, sim, 0.0, 0, 1, 0.0] if a is None else
+                    [a.before, a.after, a.best, sim - a.best, a.place, a.count, a.context])
+    return np.array(rows, dtype=np.float64)
+
+
+def in_passage(sentences: Sequence[tuple[Sentence, float]], question: np.ndarray) -> list[InPassage]:
+    """Each of a passage's sentences (with e5's similarity to the question, in passage order) among
+    the others."""
+    sims = [sim for _, sim in sentences]
+    if not sims:
+        return []
+    places = _rank(np.array(sims))
+    out = []
+    for i, (s, sim) in enumerate(sentences):
+        with_before = s.vector + 0.5 * sentences[i - 1][0].vector if i else s.vector
+        norm = float(np.linalg.norm(with_before))
+        context = float(with_before @ question) / norm - float(s.vector @ question) if norm else 0.0
+        out.append(InPassage(sims[i - 1] if i else sim, sims[i + 1] if i + 1 < len(sims) else sim, max(sims),
+                             int(places[i]), len(sims), context))
+    return out
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
@@ -129,10 +161,11 @@ def _rank(values: np.ndarray) -> np.ndarray:
 
 
 def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
-    """`scored` (best first by the hand score) with the model's likeliest of its best CANDIDATES
-    first, at the best hand score, so that the margin rule (compose.choose) still weighs the others
-    against the best of them; unchanged without a fitted model. `model` is one a fit tries, else
-    the committed one for the candidates' languages (one or both)."""
+    """`scored` (best first by the hand score) with its best CANDIDATES in the model's order, each
+    at the hand score of the place it takes (the likeliest at the best), so that the margin rule
+    (compose.choose) and the joiner weigh the model's runners-up in turn, as close behind the lead as
+    the hand order's were; unchanged without a fitted model. `model` is one a fit tries, else the
+    committed one for the candidates' languages (one or both)."""
     if model is None:
         # The one-language model's trees index the leading columns, which vectors() keeps in place.
         model = load() if in_both_languages(scored) else load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
@@ -147,7 +180,7 @@ def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
     # October 2025" (NOTES.md, session 51).
     if top[0].parts.cover > 0 and top[0].parts.gives:
         odds[[c.parts.cover == 0 and not c.parts.gives for c in top]] = -np.inf
-    best = int(np.argmax(odds))
-    if best == 0:
-        return scored
-    return [replace(top[best], score=scored[0].score), *scored[:best], *scored[best + 1:]]
+    # Only the lead moved until session 57; the runners-up in the model's order too held the
+    # evidence in 64 more of the news fit sets' answers, each answer as long (NOTES.md).
+    places = sorted((c.score for c in top), reverse=True)
+    return [replace(top[i], score=score) for i, score in zip(np.argsort(-odds, kind="stable"), places)] + scored[len(top):]

@@ -4,9 +4,9 @@ from dataclasses import replace
 import numpy as np
 
 from index.answer import lead
-from index.answer.lead import (CANDIDATES, FEATURES, ONE_LANGUAGE_FEATURES, ONE_LANGUAGE_PATH, TreeModel, first, load,
-                               vectors)
-from index.types import Hit, Passage, Scored, Sentence, SentenceParts
+from index.answer.lead import (CANDIDATES, FEATURES, ONE_LANGUAGE_FEATURES, ONE_LANGUAGE_PATH, TreeModel, first,
+                               in_passage, load, vectors)
+from index.types import Hit, InPassage, Passage, Scored, Sentence, SentenceParts
 
 
 def _scored(text: str, score: float, similarity: float, pid: int = 1, parts: bool = True, lang: str = "ja") -> Scored:
@@ -24,12 +24,13 @@ def _stump(feature: str) -> TreeModel:
                      np.array([0.0, -1.0, 1.0]), 1)
 
 
-def test_the_models_likeliest_candidate_leads_at_the_best_score():
-    """The model's pick moves to the front with the best hand score; the others keep their order."""
-    scored = [_scored("a", 0.50, 0.1), _scored("b", 0.48, 0.2), _scored("c", 0.47, 0.9), _scored("d", 0.40, 0.1)]
+def test_the_candidates_take_the_models_order_at_the_hand_scores_places():
+    """The model's likeliest leads at the best hand score; the rest follow in its order (ties in the
+    hand order), each at the hand score of the place it takes."""
+    scored = [_scored("a", 0.50, 0.1), _scored("b", 0.48, 0.2), _scored("c", 0.47, 0.9), _scored("d", 0.40, 0.6)]
     out = first(scored, _stump("similarity"))
-    assert [c.text for c in out] == ["c", "a", "b", "d"]
-    assert out[0].score == 0.50 and out[1].score == 0.50
+    assert [c.text for c in out] == ["c", "d", "a", "b"]
+    assert [c.score for c in out] == [0.50, 0.48, 0.47, 0.40]
 
 
 def test_only_the_best_candidates_compete():
@@ -101,3 +102,33 @@ def test_committed_one_language_model_reads_the_features_before_the_agreement_on
     model = load(ONE_LANGUAGE_PATH, ONE_LANGUAGE_FEATURES)
     assert model is not None
     assert int(model.feature.max()) < len(ONE_LANGUAGE_FEATURES)
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_a_sentence_is_read_beside_its_passage_neighbours():
+    """in_passage gives each sentence its neighbours' and its passage's closest similarity, its place, and
+    how much nearer it reads with the sentence before it: a short answer after its subject's sentence."""
+    question = _unit(1, 0, 0)
+    subject, answer, aside = _unit(1, 1, 0), _unit(0, 1, 0), _unit(0, 0, 1)
+    sentences = [(Sentence(1, 0, 10, subject), 0.7), (Sentence(1, 10, 20, answer), 0.1), (Sentence(1, 20, 30, aside), 0.0)]
+    first_one, second, last = in_passage(sentences, question)
+    assert (second.before, second.after, second.best, second.place, second.count) == (0.7, 0.0, 0.7, 1, 3)
+    assert (first_one.before, last.after, first_one.place, last.place) == (0.7, 0.0, 0, 2)
+    assert abs(first_one.context) < 1e-6 and second.context > 0.2 and abs(last.context) < 1e-6
+    assert in_passage([], question) == []
+
+
+def test_where_a_candidate_sits_in_its_passage_is_read():
+    """The lead model reads a candidate's InPassage; one scored without it reads as a sentence standing alone."""
+    alone = _scored("a", 0.5, 0.3)
+    placed = replace(_scored("b", 0.4, 0.1), parts=replace(alone.parts, similarity=0.1,
+                                                           around=InPassage(0.6, 0.2, 0.6, 2, 5, 0.15)))
+    x = vectors([alone, placed])
+    column = {name: list(x[:, FEATURES.index(name)]) for name in FEATURES}
+    assert np.allclose(column["before"], [0.3, 0.6]) and np.allclose(column["behind_closest"], [0.0, -0.5])
+    assert column["place_in_passage"] == [0, 2] and column["passage_sentences"] == [1, 5]
+    assert np.allclose(column["context"], [0.0, 0.15])
