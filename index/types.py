@@ -205,7 +205,7 @@ class SentenceParts:
     rank: int  # its passage's place among the ranked passages
     position: int  # its place in its passage
     second: float = 0.0  # USE-multilingual's z-score among the candidates (0 in one language)
-    around: InPassage | None = None
+    around: InPassage | None = None  # where it sits in its passage (None: scored without its passage's sentences)
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,6 @@ def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
     if top[0].parts.cover > 0 and top[0].parts.gives:
         odds[[c.parts.cover == 0 and not c.parts.gives for c in top]] = -np.inf
     # Only the lead moved until session 57; the runners-up in the model's order too held the
-    # evidence in 64 more of the news fit sets' answers, each answer as long (NOTES.md).
+    # evidence in 67 more of the fit sets' 1,466 answers, the answers as long (NOTES.md).
     places = sorted((c.score for c in top), reverse=True)
     return [replace(top[i], score=score) for i, score in zip(np.argsort(-odds, kind="stable"), places)] + scored[len(top):]
