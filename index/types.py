@@ -180,8 +180,9 @@ class Ranking:
 
 @dataclass(frozen=True)
 class InPassage:
-    """A candidate sentence among its passage's sentences, by e5's similarity to the question: a short
-    sentence that answers (「高校生の枠には41人が応募した。」) leans on the one before it for its subject."""
+    """A candidate sentence among its passage's sentences, by e5's similarity to the question: a
+    short sentence that answers (「高校生の枠には41人が応募した。」) leans on the one before it for its
+    subject."""
 
     before: float  # the sentence before it (its own when it is first)
     after: float  # the sentence after it (its own when it is last)

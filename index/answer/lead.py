@@ -183,4 +183,5 @@ def first(scored: list[Scored], model: TreeModel | None = None) -> list[Scored]:
     # Only the lead moved until session 57; the runners-up in the model's order too held the
     # evidence in 67 more of the fit sets' 1,466 answers, the answers as long (NOTES.md).
     places = sorted((c.score for c in top), reverse=True)
-    return [replace(top[i], score=score) for i, score in zip(np.argsort(-odds, kind="stable"), places)] + scored[len(top):]
+    order = np.argsort(-odds, kind="stable")
+    return [replace(top[i], score=score) for i, score in zip(order, places)] + scored[len(top):]
