@@ -19,7 +19,8 @@ counts with each fifth of the news sets left out in turn (session 46), then give
 features of where the candidates agree (session 48: the same folds, answered in full and scored,
 hit@1 1,034 -> 1,049 of 1,364; six settings and seven candidates did no better), and in session 57
 seven of where each candidate sits in its passage (types.InPassage) with twelve candidates (the same
-folds, leads holding the evidence 931 -> 938 of 1,364; the hand order's 887); written as node arrays that
+folds, leads holding the evidence 887 by the hand order and 938 by the model; session 56's
+features over five candidates, read on the same folds by a separate script, 931); written as node arrays that
 index/answer/lead.py walks with numpy, checked here to give the classifier's own log-odds. The
 one-language model is the same fit without those ten features: compose reads it when the
 candidates are in one language, where the ten cost JSQuAD's measure part three gold answers

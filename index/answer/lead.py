@@ -144,13 +144,13 @@ def in_passage(sentences: Sequence[tuple[Sentence, float]], question: np.ndarray
     sims = [sim for _, sim in sentences]
     if not sims:
         return []
-    places = _rank(np.array(sims))
+    places, best = _rank(np.array(sims)), max(sims)
     out = []
     for i, (s, sim) in enumerate(sentences):
         with_before = s.vector + 0.5 * sentences[i - 1][0].vector if i else s.vector
         norm = float(np.linalg.norm(with_before))
         context = float(with_before @ question) / norm - float(s.vector @ question) if norm else 0.0
-        out.append(InPassage(sims[i - 1] if i else sim, sims[i + 1] if i + 1 < len(sims) else sim, max(sims),
+        out.append(InPassage(sims[i - 1] if i else sim, sims[i + 1] if i + 1 < len(sims) else sim, best,
                              int(places[i]), len(sims), context))
     return out
 
