@@ -7,7 +7,8 @@ scikit-learn fits the model; it is installed already (sentence-transformers need
 Rows: every answerable question of fit_sets.FIT (JSQuAD's fit part, made on the fly by
 benchmarks/jsquad.py from ../shared/data/jsquad; the news sets benchmarks/news_a, news_b, news_e,
 news_f, news_i, news_j, news_m and news_n; the dev set) gives one row per runner-up of its lead
-(joiner.joinings: the lead's eleven nearest sentences), labelled 1 when the runner-up holds a gold
+(joiner.joinings: the lead's eleven nearest sentences, in the order compose.read hands them on:
+on the question's subject, then the lead model's order), labelled 1 when the runner-up holds a gold
 evidence string the lead does not. A logistic regression over the rows (C=1, standardised).
 
 Operating point: the smallest step of 0.01 at which answers are no longer than the margin rule
@@ -29,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_sets import FIT, REPO, UNSEEN, Ranked, arguments, auc, ranked, score  # noqa: E402
 
-from index.answer.compose import ANSWER_PASSAGES, choose, score_sentences  # noqa: E402
+from index.answer.compose import ANSWER_PASSAGES, on_subject, on_subject_choice, score_sentences  # noqa: E402
+from index.answer.lead import first as lead_first  # noqa: E402
 from index.answer.joiner import FEATURES, MODEL_PATH, joinings  # noqa: E402
 from index.answer.logistic import LogisticModel, write  # noqa: E402
 from index.evaluation.scoring import comparable  # noqa: E402
@@ -43,12 +45,13 @@ def rows(sets: Ranked) -> tuple[list[list[float]], list[int]]:
     for kind, q, (query, ranking) in zip(sets.kinds, sets.questions, sets.rankings, strict=True):
         if kind != "answerable":
             continue
-        scored = score_sentences(query, ranking, ranking.hits[:ANSWER_PASSAGES])
+        # The candidates as compose.read hands them to the joiner: on the subject, in the lead model's order.
+        scored = lead_first(on_subject(query, score_sentences(query, ranking, ranking.hits[:ANSWER_PASSAGES])))
         if len(scored) < 2:
             continue
         evidence = [comparable(e) for e in q.evidence]
         lead = comparable(scored[0].text)
-        hand = choose(scored, ranking.term_weights)
+        hand = on_subject_choice(query, ranking, scored)
         for c, row in zip(scored[1:], joinings(query, ranking, scored, hand)):
             text = comparable(c.text)
             x.append(row.vector())

@@ -215,11 +215,8 @@ def read(q: Query, ranking: Ranking, k: int, embed_queries: Callable[[list[str]]
         return abstain(q, listed, message)
     # The lead model chooses which of the close candidates leads (answer/lead.py).
     scored = lead_first(scored)
-    # Another article's sentence answers only if it says what the question is about, here as in the
-    # joiner, where a close score alone added the Alaska summit's date to 「万博の閉幕日はいつ?」.
-    hand = [c for c in choose(scored, ranking.term_weights)
-            if c.hit.passage.doc_path == scored[0].hit.passage.doc_path or says_subject(q, c.hit.passage)]
-    chosen = _with_next_after_echo(q, join(q, ranking, scored, hand, MAX_SENTENCES, joiner), scored)
+    chosen = _with_next_after_echo(q, join(q, ranking, scored, on_subject_choice(q, ranking, scored), MAX_SENTENCES,
+                                           joiner), scored)
     chosen = _with_antecedent(chosen, scored)
     chosen = with_quoted_words(chosen, scored, MAX_SENTENCES, bool(WORDS_ASKED.search(q.text)))
     if WHICH_SOURCE.search(q.text):
@@ -239,6 +236,14 @@ def on_subject(q: Query, scored: list[Scored]) -> list[Scored]:
     passages = {c.hit.passage.id: c.hit.passage for c in scored}
     about = {i for i, p in passages.items() if says_subject(q, p)}
     return [c for c in scored if c.hit.passage.id in about] or scored
+
+
+def on_subject_choice(q: Query, ranking: Ranking, scored: list[Scored]) -> list[Scored]:
+    """The margin rule's choice (choose) of the lead model's order: another article's sentence
+    answers only if it says what the question is about, here as in the joiner, where a close score
+    alone added the Alaska summit's date to 「万博の閉幕日はいつ?」."""
+    return [c for c in choose(scored, ranking.term_weights)
+            if c.hit.passage.doc_path == scored[0].hit.passage.doc_path or says_subject(q, c.hit.passage)]
 
 
 def _with_line(chosen: list[Scored], scored: list[Scored], line: re.Pattern) -> list[Scored]:

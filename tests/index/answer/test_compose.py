@@ -3,9 +3,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose, on_subject
+from index.answer.compose import COVER_MARGIN, SENTENCE_MARGIN, choose, on_subject, on_subject_choice
 from index.text.terms import query_terms
-from index.types import Hit, Passage, Query, Scored, Sentence
+from index.types import Hit, Passage, Query, Ranking, Scored, Sentence
 
 
 def _scored(text: str, score: float, pid: int = 1, start: int = 0, lang: str = "en") -> Scored:
@@ -587,3 +587,16 @@ def test_the_sample_librarys_expo_venue_question_leads_with_the_expo(tmp_path, e
     answer = eng.ask("大阪万博の会場はどこ?")
     assert "Yumeshima" in answer.sentences[0].text, answer.text
     eng.close()
+
+
+def test_another_articles_close_sentence_joins_the_margin_rules_choice_only_if_it_says_the_subject():
+    """on_subject_choice (what compose and the joiner's training read) drops another article's sentence that does not say what the question is about."""
+    q = Query("When did the Expo close?", "en", np.zeros(4, np.float32), query_terms("When did the Expo close?"))
+    lead = _scored("The Expo closed on 13 October after six months.", 0.30, pid=1)
+    summit = _scored("The summit was held on 15 August in Anchorage.", 0.299, pid=2)
+    expo = _scored("Expo visitors topped 25 million before it closed.", 0.298, pid=3)
+    scored = [lead, summit, expo]
+    ranking = Ranking([c.hit for c in scored], {c.hit.passage.id: [(c.sentence, c.score)] for c in scored}, {}, None,
+                      lambda lang: np.zeros((1, 4), np.float32))
+    assert summit in choose(scored, ranking.term_weights)
+    assert on_subject_choice(q, ranking, scored) == [lead, expo]
