@@ -7,8 +7,8 @@ scikit-learn fits the model; it is installed already (sentence-transformers need
 Rows: every answerable question of fit_sets.FIT (JSQuAD's fit part, made on the fly by
 benchmarks/jsquad.py from ../shared/data/jsquad; the news sets benchmarks/news_a, news_b, news_e,
 news_f, news_i, news_j, news_m and news_n; the dev set) gives one row per runner-up of its lead
-(joiner.joinings: the lead's eleven nearest sentences, in the order compose.read hands them on:
-on the question's subject, then the lead model's order), labelled 1 when the runner-up holds a gold
+(joiner.joinings: the eleven sentences after the lead, as compose.read hands them on: on the
+question's subject, in the lead model's order), labelled 1 when the runner-up holds a gold
 evidence string the lead does not. A logistic regression over the rows (C=1, standardised).
 
 Operating point: the smallest step of 0.01 at which answers are no longer than the margin rule

@@ -27,7 +27,7 @@ from index.types import Joining, Query, Ranking, Scored
 
 MODEL_PATH = Path(__file__).with_name("joiner.json")
 FEATURES = tuple(f.name for f in fields(Joining))
-# The runners-up the model weighs: the lead's eleven nearest by score.
+# The runners-up the model weighs: the eleven after the lead, in the lead model's order (answer/lead.py).
 RUNNERS_UP = 11
 # A runner-up of another article joins only when its passage trails the lead's by at most this:
 # further behind, its article is about something else. The question sets' libraries are topic
