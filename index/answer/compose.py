@@ -239,9 +239,10 @@ def on_subject(q: Query, scored: list[Scored]) -> list[Scored]:
 
 
 def on_subject_choice(q: Query, ranking: Ranking, scored: list[Scored]) -> list[Scored]:
-    """The margin rule's choice (choose) of the lead model's order: another article's sentence
-    answers only if it says what the question is about, here as in the joiner, where a close score
-    alone added the Alaska summit's date to 「万博の閉幕日はいつ?」."""
+    """The margin rule's choice (choose) among `scored`, in the lead model's order, kept to the lead's
+    article and to sentences whose passage says what the question is about (coverage.says_subject):
+    a close score alone added the Alaska summit's date to 「万博の閉幕日はいつ?」. compose.read and
+    scripts/train_joiner.py both hand the joiner this."""
     return [c for c in choose(scored, ranking.term_weights)
             if c.hit.passage.doc_path == scored[0].hit.passage.doc_path or says_subject(q, c.hit.passage)]
 
