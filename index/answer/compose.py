@@ -380,8 +380,9 @@ def choose(scored: list[Scored], term_weights: dict[str, float] | None = None) -
     """The best sentence, plus runners-up close behind it: one sentence is often only half
     the answer (the other half sits next to it, or in another article for a two-part question).
     A runner-up further behind still joins when it covers question terms the others don't.
-    This margin rule decides among sentences of one language; across two, the joiner model
-    (answer/joiner.py) does, reading this rule's choice as one of its features."""
+    This margin rule decides among sentences of one language, where the joiner model
+    (answer/joiner.py) may add to its choice; across two, the joiner decides, reading this rule's
+    choice as one of its features."""
     weights = term_weights or {}
     total = sum(weights.values())
     best = scored[0]

@@ -1,12 +1,15 @@
-"""Which runners-up join the answer's lead when its candidates are in both languages: a logistic
-model of "this sentence holds what the lead lacks", over what the answer step knows of each.
+"""Which runners-up join the answer's lead: a logistic model of "this sentence holds what the lead
+lacks", over what the answer step knows of each.
 
 A two-part or cross-article question written about a Japanese–English pair of articles has its
 second half in the other language, where the margin rule (compose.choose) most often took the
-article's lead or a sentence that only names the subject. The weights in joiner.json are fitted
-by scripts/train_joiner.py on question sets the README does not report as unseen; the command
-that reproduces them is in that script's docstring. Within one language (JSQuAD, most Japanese
-questions) the margin rule, fitted there, stands.
+article's lead or a sentence that only names the subject: when the candidates are in both
+languages the model chooses. Within one language (JSQuAD, most Japanese questions) the margin
+rule, fitted there, keeps what it chose and the model may only add to it: the other half of
+「瑠璃ヶ丘と柚ノ木、家賃相場はどれくらい違う?」 sits in the same article, behind the margin. Left
+to choose alone there, the model dropped sentences the rule had rightly added (NOTES.md, sessions
+58 and 59). The weights in joiner.json are fitted by scripts/train_joiner.py on question sets the
+README does not report as unseen; the command that reproduces them is in that script's docstring.
 """
 from __future__ import annotations
 
@@ -44,29 +47,33 @@ _TWO_ASKS = re.compile(r"[?？].+[?？]|あと[、,]|それと|また[、,]|\ban
 
 def in_both_languages(scored: list[Scored]) -> bool:
     """Whether the lead and its RUNNERS_UP are in both languages: there the joiner and the lead
-    model with the candidates' agreement (answer/lead.py) decide, within one the hand rules and the
-    one-language lead model."""
+    model with the candidates' agreement (answer/lead.py) decide, within one the hand rules (which
+    the joiner may add to) and the one-language lead model."""
     return len({c.hit.passage.lang for c in scored[:RUNNERS_UP + 1]}) > 1
 
 
 def join(q: Query, ranking: Ranking, scored: list[Scored], hand: list[Scored], most: int,
          model: LogisticModel | None = None) -> list[Scored]:
-    """The lead (scored[0]) and the runners-up the model gives at least its operating point, most
-    likely first, near-repeats and other articles far behind the lead's or saying nothing of what
-    the question is about (coverage.says_subject) left out, `most` sentences at most; `hand` (the
-    margin rule's choice) when the candidates are in one language or no fitted model is at hand.
-    `model` is one a fit tries, else the committed one; a model without an operating point does
-    not decide."""
+    """The lead (scored[0]), or in one language `hand` (the margin rule's choice, which starts with
+    the lead), and the runners-up the model gives at least its operating point, most likely first,
+    near-repeats and other articles far behind the lead's or saying nothing of what the question
+    is about (coverage.says_subject) left out, `most` sentences at most; `hand` alone when no
+    fitted model is at hand. `model` is one a fit tries, else the committed one; a model without
+    an operating point does not decide."""
     model = model or load(MODEL_PATH, FEATURES)
     pool = scored[:RUNNERS_UP + 1]
-    if model is None or model.join_above is None or not in_both_languages(scored):
+    if model is None or model.join_above is None:
         return hand
+    chosen = [scored[0]] if in_both_languages(scored) else list(hand)
+    if len(chosen) >= most:
+        return chosen
     rows = joinings(q, ranking, scored, hand)
     p = np.array([model.probability(r.vector()) for r in rows])
-    chosen = [scored[0]]
     for i in np.argsort(-p):
         if p[i] < model.join_above or len(chosen) >= most:
             break
+        if any(c is pool[i + 1] for c in chosen):
+            continue
         if rows[i].same_article or (rows[i].passage_gap <= OTHER_ARTICLE_GAP
                                     and says_subject(q, pool[i + 1].hit.passage)):
             if not any(same_claim(pool[i + 1].text, c.text) for c in chosen):

@@ -67,7 +67,7 @@ def test_a_story_reposted_at_another_url_is_cited_once_naming_both(index_dir, co
     assert "2 added" in capsys.readouterr().err
     assert main(["ask", "港町の夏祭りには何人が訪れた?"]) == 0
     out = capsys.readouterr().out
-    assert "約3万人" in out and out.count("[1]") == 2 and "[2]" not in out
+    assert "約3万人" in out and out.count("\n[1] ") == 1 and "[2]" not in out
     assert "also published at: https://" in out
     assert "news.example.com/festival" in out and "mirror.example.net/festival" in out
 

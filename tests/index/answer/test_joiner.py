@@ -1,4 +1,4 @@
-"""The joiner: which runners-up join the answer's lead when its candidates span both languages."""
+"""The joiner: which runners-up join the answer's lead; in one language, which join the margin rule's choice."""
 from dataclasses import replace
 
 import numpy as np
@@ -40,11 +40,20 @@ OTHER = _scored("建設は花園建設を代表とする共同企業体が担っ
 QUESTION = _query("How tall are the bridge's towers, and which joint venture built it?")
 
 
-def test_one_language_keeps_the_margin_rule():
-    """When every candidate is in one language the margin rule's choice stands, whatever the model says."""
+def test_one_language_keeps_the_margin_rules_choice():
+    """When every candidate is in one language the margin rule's choice stands, however unlikely the model finds it."""
     scored = [LEAD, SAME]
-    hand = [LEAD]
+    hand = [LEAD, SAME]
     assert join(QUESTION, _ranking(scored), scored, hand, 3, _model(0.5, gap=-100.0)) == hand
+
+
+def test_one_language_the_model_adds_to_the_margin_rules_choice():
+    """In one language a runner-up the model favours joins after the margin rule's choice, which it may not drop."""
+    third = _scored("The bridge was built by the Hanazono joint venture.", 0.12, pid=1, lang="en", start=120)
+    scored = [LEAD, SAME, third]
+    model = _model(0.5, intercept=5.0, hand=-20.0)  # likely unless the margin rule chose it
+    assert join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 3, model) == [LEAD, SAME, third]
+    assert join(QUESTION, _ranking(scored), scored, [LEAD, SAME], 2, model) == [LEAD, SAME]
 
 
 def test_model_without_an_operating_point_keeps_the_margin_rule():
