@@ -66,13 +66,18 @@ def candidates(query: Query, ranking: Ranking) -> list[Scored]:
     return lead_first(on_subject(query, score_sentences(query, ranking, ranking.hits[:ANSWER_PASSAGES])))
 
 
-def length(sets: list[Ranked], joiner: LogisticModel) -> int:
-    """Sentences of the answered answerable questions whose candidates are in both languages."""
+def across(sets: list[Ranked]) -> list[list[bool]]:
+    """Per set, whether each question's candidates are in both languages."""
+    return [[in_both_languages(candidates(query, ranking)) for query, ranking in s.rankings] for s in sets]
+
+
+def length(sets: list[Ranked], both: list[list[bool]], joiner: LogisticModel) -> int:
+    """Sentences of the answered answerable questions whose candidates are in both languages (`both`)."""
     count = 0
-    for s in sets:
+    for s, flags in zip(sets, both, strict=True):
         answers, _ = s.compose(joiner=joiner)
-        count += sum(len(a.sentences) for kind, a, (query, ranking) in zip(s.kinds, answers, s.rankings, strict=True)
-                     if kind == "answerable" and not a.abstained and in_both_languages(candidates(query, ranking)))
+        count += sum(len(a.sentences) for kind, a, flag in zip(s.kinds, answers, flags, strict=True)
+                     if kind == "answerable" and not a.abstained and flag)
     return count
 
 
@@ -104,13 +109,14 @@ def main() -> int:
             return LogisticModel(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]), join_above=join_above)
 
         news = [s for s in sets if not s.name.startswith("jsquad")]
-        rule = length(news, model(None))
-        step = next((t for t in STEPS if length(news, model(t)) <= rule), STEPS[-1])
+        both = across(news)
+        rule = length(news, both, model(None))
+        step = next((t for t in STEPS if length(news, both, model(t)) <= rule), STEPS[-1])
         write(MODEL_PATH, FEATURES, mean, scale, lr.coef_[0], lr.intercept_[0], join_above=step,
               fitted_on=list(FIT), rows=int(len(y)), command="python scripts/train_joiner.py")
         p = lr.predict_proba((x - mean) / scale)[:, 1]
         print(f"fit: {len(y)} runners-up, AUC {auc(y, p):.3f}; joins at {step:.2f}: "
-              f"{length(news, model(step))} sentences in the answers across languages against the margin rule's {rule}; "
+              f"{length(news, both, model(step))} sentences in the answers across languages against the margin rule's {rule}; "
               f"wrote {MODEL_PATH.relative_to(REPO)}")
         for s in sets:
             print(f"{s.name}: answers with evidence {with_evidence(s, model(None))} -> {with_evidence(s, model(step))}")
