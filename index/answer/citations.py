@@ -44,9 +44,12 @@ def _entry(n: int, group: list[Hit], role: str, quote: str | None = None) -> Cit
 def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int, read: Sequence[Hit] = ()) -> Answer:
     """Number the places the answer quotes in order of first use, then list the other hits
     (one per place, up to k entries in all) as related. A place's entry holds every passage of
-    it among the best k hits and the passages the answer was `read` from, not only the first: a
-    second passage of the section the answer quotes is as close to the question as the other
-    entries, and would otherwise not be shown."""
+    it among `hits` and the passages the answer was `read` from, not only the first: a second
+    passage of the section the answer quotes is as close to the question as the other entries,
+    and would otherwise not be shown. k bounds the entries, not the passages: held to the best k
+    hits, the other half of a two-part question in the quoted section (the 6th to 8th hit) was
+    left out of the list (fit sets: 8 more questions with all their evidence in the first five
+    entries, none fewer; NOTES.md, session 60)."""
     places: dict[tuple, list[Hit]] = {}
     for c in chosen:
         group = places.setdefault(_place(c.hit), [])
@@ -57,14 +60,13 @@ def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int, read: 
     # order, and within a place in the article's order.
     chosen = chosen[:1] + sorted(chosen[1:], key=lambda c: (number[_place(c.hit)], c.hit.passage.start,
                                                             c.sentence.start))
-    # By passage: the answer's hits and the source list's may be ordered, and scored, apart.
-    top = {h.passage.id for h in (*hits[:k], *read)}
     related: dict[tuple, list[Hit]] = {}
     for h in (*hits, *read):
         place = _place(h)
         group = places.get(place) or related.get(place)
         if group is not None:
-            if h.passage.id in top and all(g.passage.id != h.passage.id for g in group):
+            # By passage: the answer's hits and the source list's may be ordered, and scored, apart.
+            if all(g.passage.id != h.passage.id for g in group):
                 group.append(h)
         elif len(places) + len(related) < k:
             related[place] = [h]

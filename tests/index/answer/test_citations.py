@@ -31,17 +31,19 @@ def test_two_passages_of_one_section_are_one_source_and_others_are_related():
 
 
 def test_a_close_passage_of_a_place_already_listed_joins_its_entry():
-    """A passage among the best k of a section the answer quotes (or lists as related) is shown in that entry, not dropped."""
+    """Every passage of the hits from a section the answer quotes (or lists as related) is shown in that entry, even past the k-th hit: k bounds the entries, not the passages."""
     quoted, unquoted = _hit(1, "The bridge opened.", 0), _hit(2, "Tolls start at ¥500.", 500)
     near, near_too = _hit(3, "Ferries still run.", 0, doc="/b.txt"), _hit(4, "The ferry fare is ¥300.", 300, doc="/b.txt")
-    far = _hit(5, "A second ferry line closed.", 900, doc="/b.txt")
+    other = _hit(5, "Buses run hourly.", 0, doc="/c.txt")
+    far = _hit(6, "A second ferry line closed.", 900, doc="/b.txt")
     q = Query("q", "en", np.zeros(4, np.float32), [])
-    answer = cited_answer(q, [_scored(quoted, "The bridge opened.", 0.3)], [quoted, near, unquoted, near_too, far],
-                          k=4)
+    answer = cited_answer(q, [_scored(quoted, "The bridge opened.", 0.3)],
+                          [quoted, near, unquoted, other, near_too, far], k=2)
     (source, related) = answer.citations
     assert source.role == "cited" and source.passage == "The bridge opened.\n…\nTolls start at ¥500."
     assert source.quote == "The bridge opened."
-    assert related.role == "related" and related.passage == "Ferries still run.\n…\nThe ferry fare is ¥300."
+    assert related.role == "related"
+    assert related.passage == "Ferries still run.\n…\nThe ferry fare is ¥300.\n…\nA second ferry line closed."
 
 
 def test_the_source_list_order_with_the_answers_own_passages_kept():
