@@ -11,6 +11,7 @@ from index.ingest import pipeline as ingesting
 from index.allocator import pin_malloc_thresholds
 from index.answer.lookup import supporting
 from index.answer.parts import answer as answer_question
+from index.answer.placing import POOL
 from index.embedding import Embedder, SecondOpinion, embedder_name, load_embedder
 from index.ingest.decoding import clean_text
 from index.errors import EmptyQuestion, QuestionTooLong
@@ -102,7 +103,9 @@ class Engine:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        answer = answer_question(question, self.searcher.query, lambda q: self.searcher.rank(q, k=max(k, 8)), k,
+        # The whole placed pool: a source entry gathers its section's passages from all of it
+        # (answer/citations.py); the answer reads only the best few, so it does not move.
+        answer = answer_question(question, self.searcher.query, lambda q: self.searcher.rank(q, k=max(k, POOL)), k,
                                  self.embedder.embed_queries)
         with self._cache_lock:
             if self._answers and next(reversed(self._answers))[2] != key[2]:

@@ -47,9 +47,9 @@ def cited_answer(q: Query, chosen: list[Scored], hits: list[Hit], k: int, read: 
     it among `hits` and the passages the answer was `read` from, not only the first: a second
     passage of the section the answer quotes is as close to the question as the other entries,
     and would otherwise not be shown. k bounds the entries, not the passages: held to the best k
-    hits, the other half of a two-part question in the quoted section (the 6th to 8th hit) was
-    left out of the list (fit sets: 8 more questions with all their evidence in the first five
-    entries, none fewer; NOTES.md, session 60)."""
+    hits, the other half of a two-part question in the quoted section (a later hit of the
+    engine's twelve) was left out of the list (fit sets: 14 more questions with all their
+    evidence in the first five entries, none fewer; NOTES.md, session 60)."""
     places: dict[tuple, list[Hit]] = {}
     for c in chosen:
         group = places.setdefault(_place(c.hit), [])
