@@ -85,6 +85,9 @@ class Catalog:
 
     @staticmethod
     def _merged(engines: list[Engine], q: Query, k: int) -> Ranking:
+        # Eight, not the engine's twelve (Engine.ask): the merge spreads its best passages over
+        # articles, so more candidates would change what the answer reads, and no question set
+        # asks several libraries at once to measure that on (NOTES.md, session 60).
         return merge([e.searcher.rank(q, k=max(k, 8)) for e in engines], max(k, 8))
 
     def sources(self, libraries: Sequence[str] = (DEFAULT_LIBRARY,)) -> list[SourceInfo]:
